@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createAuthenticator } from './http/auth.js';
+import { registerErrorHandler, sendRouteNotFound } from './http/errors.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { type IdGenerator, randomIds } from './lib/ids.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { PasswordHasher } from './modules/auth/password.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { createLearningSessionsRepository } from './modules/learning-sessions/learning-sessions.repository.js';
+import { learningSessionRoutes } from './modules/learning-sessions/learning-sessions.routes.js';
+import { LearningSessionService } from './modules/learning-sessions/learning-sessions.service.js';
+
+export interface AppDeps {
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** An already-open database (tests, the CLI); otherwise one is opened from `config.databaseUrl` and closed with the app. */
+  database?: Database;
+}
+
+export interface Services {
+  database: Database;
+  auth: AuthService;
+  learningSessions: LearningSessionService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+/** Wires the services over one database; shared by the HTTP app and the CLI. */
+export async function buildServices(config: Config, deps: AppDeps = {}): Promise<Services> {
+  const clock = deps.clock ?? systemClock;
+  const ids = deps.ids ?? randomIds;
+  const database = deps.database ?? openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db, database.schema);
+  const auth = new AuthService({ db: database.db, clock, ids, passwords: new PasswordHasher(config.scryptLog2N) });
+  const learningSessions = new LearningSessionService({
+    database,
+    repo: createLearningSessionsRepository(database.dialect),
+    clock,
+    ids,
+    idleMs: config.sessionIdleMs,
+  });
+  return { database, auth, learningSessions };
+}
+
+/**
+ * The composition root: builds the whole application — database (migrated), services, HTTP routes, API docs,
+ * the web UI and the background sweep — without listening, so tests drive it with `app.inject`.
+ */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const services = await buildServices(config, deps);
+  if (config.admin) await services.auth.ensureFirstAdmin(config.admin.email, config.admin.password);
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 1000 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.decorate('services', services);
+  app.decorateRequest('principal', null);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Language Tutor API', version: '0.1.0', description: 'Every answer is JSON; errors are `{ "error": { "code", "message", "details"? } }`.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/auth/tokens' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'tutor_session', description: 'Browser session; unsafe methods also need the x-csrf-token header' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  const authn = createAuthenticator(services.auth, { cookieSecure: config.cookieSecure });
+  await app.register(healthRoutes(services.database.db), { prefix: '/api' });
+  await app.register(authRoutes(services.auth, authn), { prefix: '/api/auth' });
+  await app.register(learningSessionRoutes(services.learningSessions, authn), { prefix: '/api/learning-sessions' });
+
+  if (config.webDistDir && existsSync(resolve(config.webDistDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: resolve(config.webDistDir), wildcard: false });
+    // The web UI routes on the client: any other GET outside /api gets its page.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api')) return reply.sendFile('index.html');
+      return sendRouteNotFound(request, reply);
+    });
+  }
+
+  const sweep = setInterval(() => {
+    services.learningSessions.closeIdleSessions().then(
+      (closed) => closed > 0 && app.log.info({ closed }, 'closed idle learning sessions'),
+      (err: unknown) => app.log.error({ err }, 'idle session sweep failed'),
+    );
+  }, config.sweepIntervalMs);
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    if (!deps.database) await services.database.close();
+  });
+  return app;
+}

@@ -1,0 +1,29 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as accounts from './migrations/0001-accounts.js';
+import * as learningSessions from './migrations/0002-learning-sessions.js';
+import type { DB } from './schema.js';
+
+/** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-accounts': accounts,
+  '0002-learning-sessions': learningSessions,
+};
+
+export class MigrationFailedError extends Error {}
+
+/** Brings the database up to the latest schema; safe to run on every start and from several processes. */
+export async function migrateToLatest(db: Kysely<DB>, schema: string | null = null): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationFailedError(`migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`, {
+      cause: result.error,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,279 @@
+import { TZDate } from '@date-fns/tz';
+import { format, startOfDay, startOfWeek, subDays, addDays } from 'date-fns';
+import type { Kysely } from 'kysely';
+import {
+  type Activity,
+  type CreateLearningSessionBody,
+  type LearningSession,
+  type LearningSessionPage,
+  type LearningSessionStats,
+  METADATA_MAX_BYTES,
+  SESSION_TYPES,
+  type TypeStats,
+  type UpdateLearningSessionBody,
+} from '../../../shared/learning-sessions.js';
+import type { Database } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../http/errors.js';
+import type { Clock } from '../../lib/clock.js';
+import type { IdGenerator } from '../../lib/ids.js';
+import { presentLearningSession } from './learning-sessions.presenter.js';
+import type { LearningSessionRow, LearningSessionsRepository } from './learning-sessions.repository.js';
+
+export interface LearningSessionServiceDeps {
+  database: Database;
+  repo: LearningSessionsRepository;
+  clock: Clock;
+  ids: IdGenerator;
+  /** A session with no activity for this long is closed (by the sweep, or when it is next touched). */
+  idleMs: number;
+}
+
+export interface ListOptions {
+  type?: string | undefined;
+  language?: string | undefined;
+  status?: 'active' | 'completed' | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const SWEEP_BATCH = 500;
+
+export class SessionCompletedError extends ConflictError {
+  constructor() {
+    super('session_completed', 'this learning session is already completed');
+  }
+}
+
+function encodeCursor(row: LearningSessionRow): string {
+  return Buffer.from(JSON.stringify([row.started_at, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { startedAt: string; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
+      return { startedAt: value[0] as string, id: value[1] as string };
+    }
+  } catch {
+    // falls through to the validation error
+  }
+  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
+}
+
+/**
+ * The learning-session ledger: every study activity, its counts and its duration. All state is in the
+ * database, so any number of server processes can serve the same user.
+ */
+export class LearningSessionService {
+  constructor(private readonly deps: LearningSessionServiceDeps) {}
+
+  private get db(): Kysely<DB> {
+    return this.deps.database.db;
+  }
+
+  /**
+   * Opens a session. With an idempotency key, a repeated request answers the session the first one made
+   * (`created: false`) instead of opening a second.
+   */
+  async start(userId: string, input: CreateLearningSessionBody, idempotencyKey?: string): Promise<{ session: LearningSession; created: boolean }> {
+    const { repo, clock, ids } = this.deps;
+    if (idempotencyKey) {
+      const existing = await repo.findByIdempotencyKey(this.db, userId, idempotencyKey);
+      if (existing) return { session: presentLearningSession(existing), created: false };
+    }
+    const now = clock.now().toISOString();
+    const row: LearningSessionRow = {
+      id: ids.id(),
+      user_id: userId,
+      type: input.type,
+      language: input.language,
+      source_id: input.sourceId ?? null,
+      status: 'active',
+      started_at: now,
+      ended_at: null,
+      duration_seconds: 0,
+      items_studied: 0,
+      items_correct: 0,
+      items_incorrect: 0,
+      accuracy: 0,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      last_activity_at: now,
+      idempotency_key: idempotencyKey ?? null,
+    };
+    try {
+      await repo.insert(this.db, row);
+    } catch (err) {
+      // Two copies of one request raced; the other one won, so answer what it made.
+      const winner = idempotencyKey && isUniqueViolation(err) ? await repo.findByIdempotencyKey(this.db, userId, idempotencyKey) : undefined;
+      if (!winner) throw err;
+      return { session: presentLearningSession(winner), created: false };
+    }
+    return { session: presentLearningSession(row), created: true };
+  }
+
+  async get(userId: string, id: string): Promise<LearningSession> {
+    const row = await this.deps.repo.find(this.db, userId, id);
+    if (!row) throw new NotFoundError('learning session');
+    return presentLearningSession(row);
+  }
+
+  /** Replaces the counts given, merges metadata shallowly, and records activity. */
+  async update(userId: string, id: string, changes: UpdateLearningSessionBody): Promise<LearningSession> {
+    return this.mutate(userId, id, (row, now) => this.applyChanges(row, changes, now));
+  }
+
+  /** Applies `changes` as `update` does, then closes the session and fixes its duration. */
+  async complete(userId: string, id: string, changes: UpdateLearningSessionBody): Promise<LearningSession> {
+    return this.mutate(userId, id, (row, now) => {
+      const next = this.applyChanges(row, changes, now);
+      next.status = 'completed';
+      next.ended_at = now;
+      next.duration_seconds = Math.floor((Date.parse(now) - Date.parse(row.started_at)) / 1000);
+      return next;
+    });
+  }
+
+  private async mutate(
+    userId: string,
+    id: string,
+    change: (row: LearningSessionRow, now: string) => LearningSessionRow,
+  ): Promise<LearningSession> {
+    const { database, repo, clock } = this.deps;
+    const outcome = await database.writeTransaction(async (trx) => {
+      const row = await repo.findForUpdate(trx, userId, id);
+      if (!row) throw new NotFoundError('learning session');
+      if (row.status === 'completed') throw new SessionCompletedError();
+      const now = clock.now();
+      if (this.isIdle(row, now)) {
+        // A forgotten tab coming back: the session ended when activity stopped, not now.
+        await repo.closeIdle(trx, this.idleClosed(row), row.last_activity_at);
+        return null;
+      }
+      const next = change(row, now.toISOString());
+      await repo.update(trx, next);
+      return next;
+    });
+    if (!outcome) throw new SessionCompletedError();
+    return presentLearningSession(outcome);
+  }
+
+  private applyChanges(row: LearningSessionRow, changes: UpdateLearningSessionBody, now: string): LearningSessionRow {
+    const next = { ...row, last_activity_at: now };
+    if (changes.itemsStudied !== undefined) next.items_studied = changes.itemsStudied;
+    if (changes.itemsCorrect !== undefined) next.items_correct = changes.itemsCorrect;
+    if (changes.itemsIncorrect !== undefined) next.items_incorrect = changes.itemsIncorrect;
+    const answered = next.items_correct + next.items_incorrect;
+    if (answered > 0) next.accuracy = next.items_correct / answered;
+    if (changes.metadata !== undefined) {
+      const merged = JSON.stringify({ ...(JSON.parse(row.metadata) as object), ...changes.metadata });
+      if (Buffer.byteLength(merged) > METADATA_MAX_BYTES) {
+        throw new ValidationError([{ field: 'metadata', message: `would grow past ${METADATA_MAX_BYTES} bytes of JSON once merged` }]);
+      }
+      next.metadata = merged;
+    }
+    return next;
+  }
+
+  private isIdle(row: LearningSessionRow, now: Date): boolean {
+    return now.getTime() - Date.parse(row.last_activity_at) > this.deps.idleMs;
+  }
+
+  private idleClosed(row: LearningSessionRow): LearningSessionRow {
+    return {
+      ...row,
+      status: 'completed',
+      ended_at: row.last_activity_at,
+      duration_seconds: Math.floor((Date.parse(row.last_activity_at) - Date.parse(row.started_at)) / 1000),
+      metadata: JSON.stringify({ ...(JSON.parse(row.metadata) as object), autoClosed: true }),
+    };
+  }
+
+  /** The caller's sessions, newest first, one page at a time. */
+  async list(userId: string, options: ListOptions): Promise<LearningSessionPage> {
+    const rows = await this.deps.repo.list(this.db, {
+      userId,
+      type: options.type,
+      language: options.language,
+      status: options.status,
+      after: options.cursor ? decodeCursor(options.cursor) : undefined,
+      limit: options.limit + 1,
+    });
+    const page = rows.slice(0, options.limit);
+    return {
+      items: page.map(presentLearningSession),
+      nextCursor: rows.length > options.limit ? encodeCursor(page[page.length - 1]!) : null,
+    };
+  }
+
+  /** Per type: count, time, items and accuracy of the completed sessions started in [from, to). */
+  async stats(userId: string, from?: string, to?: string): Promise<LearningSessionStats> {
+    const fromIso = from ? new Date(from).toISOString() : null;
+    const toIso = to ? new Date(to).toISOString() : null;
+    if (fromIso && toIso && fromIso > toIso) throw new ValidationError([{ field: 'from', message: 'must not be after to' }]);
+    const totals = await this.deps.repo.totalsByType(this.db, userId, fromIso, toIso);
+    const empty = (): TypeStats => ({ count: 0, totalSeconds: 0, itemsStudied: 0, accuracy: null });
+    const byType = Object.fromEntries(SESSION_TYPES.map((t) => [t, empty()])) as LearningSessionStats['byType'];
+    for (const t of totals) {
+      const answered = t.itemsCorrect + t.itemsIncorrect;
+      byType[t.type as keyof typeof byType] = {
+        count: t.count,
+        totalSeconds: t.totalSeconds,
+        itemsStudied: t.itemsStudied,
+        accuracy: answered > 0 ? t.itemsCorrect / answered : null,
+      };
+    }
+    return { from: fromIso, to: toIso, byType };
+  }
+
+  /**
+   * Study time per calendar day in the learner's time zone for the last `days` days (today last), with today's
+   * and this week's (Monday on) totals. A session counts on the day it started.
+   */
+  async activity(userId: string, timezone: string, days: number): Promise<Activity> {
+    const now = new TZDate(this.deps.clock.now(), timezone);
+    const today = startOfDay(now);
+    const tomorrow = addDays(today, 1);
+    const firstDay = subDays(today, days - 1);
+    const weekStart = startOfWeek(now, { weekStartsOn: 1 });
+    const from = firstDay < weekStart ? firstDay : weekStart;
+    const rows = await this.deps.repo.completedBetween(this.db, userId, from.toISOString(), tomorrow.toISOString());
+
+    const perDay = new Map<string, { seconds: number; sessions: number }>();
+    for (let d = 0; d < days; d++) perDay.set(format(addDays(firstDay, d), 'yyyy-MM-dd'), { seconds: 0, sessions: 0 });
+    const week = { seconds: 0, sessions: 0 };
+    for (const row of rows) {
+      const started = new TZDate(row.started_at, timezone);
+      const bucket = perDay.get(format(started, 'yyyy-MM-dd'));
+      if (bucket) {
+        bucket.seconds += row.duration_seconds;
+        bucket.sessions += 1;
+      }
+      if (started >= weekStart) {
+        week.seconds += row.duration_seconds;
+        week.sessions += 1;
+      }
+    }
+    const series = [...perDay].map(([date, v]) => ({ date, seconds: v.seconds, sessions: v.sessions }));
+    const last = series[series.length - 1]!;
+    return { timezone, today: { seconds: last.seconds, sessions: last.sessions }, week, days: series };
+  }
+
+  /**
+   * Closes every session idle for longer than the limit: completed, ended when activity stopped, marked
+   * `metadata.autoClosed`. Safe to run from several processes at once. Answers how many it closed.
+   */
+  async closeIdleSessions(): Promise<number> {
+    const { repo, clock, idleMs } = this.deps;
+    const before = new Date(clock.now().getTime() - idleMs).toISOString();
+    let closed = 0;
+    for (;;) {
+      const idle = await repo.findIdle(this.db, before, SWEEP_BATCH);
+      for (const row of idle) {
+        if (await repo.closeIdle(this.db, this.idleClosed(row), row.last_activity_at)) closed++;
+      }
+      if (idle.length < SWEEP_BATCH) return closed;
+    }
+  }
+}

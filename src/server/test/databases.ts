@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { type Database, openDatabase } from '../db/database.js';
+import { adminQuery, TEST_POSTGRES_URL } from './postgres.js';
+
+export interface TestDatabase {
+  name: 'sqlite' | 'postgres';
+  /** A new, empty database: an in-memory SQLite, or a fresh PostgreSQL schema dropped on close. */
+  open(): Promise<Database>;
+  /** A database that outlives `close()`, to reopen in a freshly built app; `drop` removes it. */
+  openPersistent(): Promise<{ url: string; reopen(): Database; drop(): Promise<void> }>;
+}
+
+const sqlite: TestDatabase = {
+  name: 'sqlite',
+  async open() {
+    return openDatabase('sqlite::memory:');
+  },
+  async openPersistent() {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'tutor-test-'));
+    const url = `sqlite:${join(dir, 'tutor.db')}`;
+    return { url, reopen: () => openDatabase(url), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+async function freshSchema(): Promise<string> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create schema ${schema}`);
+  return schema;
+}
+
+const postgres: TestDatabase = {
+  name: 'postgres',
+  async open() {
+    const schema = await freshSchema();
+    const database = openDatabase(TEST_POSTGRES_URL, { pgSchema: schema, pgPoolSize: 4 });
+    return {
+      ...database,
+      async close() {
+        await database.close();
+        await adminQuery(`drop schema ${schema} cascade`);
+      },
+    };
+  },
+  async openPersistent() {
+    const schema = await freshSchema();
+    return {
+      url: TEST_POSTGRES_URL,
+      reopen: () => openDatabase(TEST_POSTGRES_URL, { pgSchema: schema, pgPoolSize: 4 }),
+      drop: () => adminQuery(`drop schema ${schema} cascade`),
+    };
+  },
+};
+
+/** The databases every repository-backed suite runs on: SQLite always, PostgreSQL when the run has it. */
+export function testDatabases(): TestDatabase[] {
+  return inject('postgres') ? [sqlite, postgres] : [sqlite];
+}

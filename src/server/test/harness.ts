@@ -1,0 +1,98 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../app.js';
+import { type Config, loadConfig } from '../config.js';
+import type { Database } from '../db/database.js';
+import { ManualClock } from '../lib/clock.js';
+import type { TestDatabase } from './databases.js';
+
+/** Configuration for tests: quiet logs, a cheap password hash, no web UI. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ LOG_LEVEL: 'silent', SCRYPT_LOG2N: '10' }), webDistDir: null, ...overrides };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  clock: ManualClock;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** A fully built app over a fresh database of the given kind, with a clock the test moves by hand. */
+export async function startTestApp(kind: TestDatabase, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await kind.open();
+  const clock = new ManualClock();
+  const app = await buildApp(testConfig(overrides), { database, clock });
+  return {
+    app,
+    clock,
+    database,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+let counter = 0;
+/** A unique email for a test user. */
+export function uniqueEmail(prefix = 'learner'): string {
+  counter += 1;
+  return `${prefix}${counter}.${process.pid}.${Date.now()}@example.test`;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** A signed-in browser: carries its session cookie and sends the CSRF header like the web UI does. */
+export class TestUser {
+  constructor(
+    readonly app: FastifyInstance,
+    readonly id: string,
+    readonly email: string,
+    readonly password: string,
+    public cookies: Record<string, string>,
+  ) {}
+
+  get csrf(): string {
+    return this.cookies.csrf_token!;
+  }
+
+  cookieHeader(): string {
+    return Object.entries(this.cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+  }
+
+  /** Sends a request as this user's browser (cookie + CSRF header unless `csrf: false`). */
+  async request(method: Method, url: string, body?: unknown, options: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { cookie: this.cookieHeader(), ...options.headers };
+    if (options.csrf !== false && method !== 'GET') headers['x-csrf-token'] = this.csrf;
+    const response = await this.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+    absorbCookies(this.cookies, response);
+    return response;
+  }
+}
+
+/** Applies a response's Set-Cookie headers to a cookie jar. */
+export function absorbCookies(jar: Record<string, string>, response: LightMyRequestResponse): void {
+  for (const c of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+    // clearCookie answers an empty value that expired at the epoch; real expiries follow the test's clock.
+    if (c.value === '' || c.maxAge === 0 || (c.expires && c.expires.getTime() <= 0)) delete jar[c.name];
+    else jar[c.name] = c.value;
+  }
+}
+
+/** Registers a learner and answers their signed-in browser. */
+export async function registerUser(app: FastifyInstance, overrides: Record<string, unknown> = {}): Promise<TestUser> {
+  const email = (overrides.email as string | undefined) ?? uniqueEmail();
+  const password = (overrides.password as string | undefined) ?? 'correct horse battery';
+  const response = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password, ...overrides } });
+  if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
+  const jar: Record<string, string> = {};
+  absorbCookies(jar, response);
+  return new TestUser(app, response.json().user.id, email, password, jar);
+}
+
+/** Sends a request with a bearer token. */
+export function withToken(app: FastifyInstance, token: string, method: Method, url: string, body?: unknown) {
+  return app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+}
