@@ -27,7 +27,7 @@ export default defineConfig({
         lines: 90,
         statements: 90,
         functions: 90,
-        branches: 85,
+        branches: 90,
         'src/server/modules/learning-sessions/**': { lines: 100, branches: 100, functions: 100, statements: 100 },
       },
     },

@@ -22,6 +22,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { createLearningSessionsRepository } from './modules/learning-sessions/learning-sessions.repository.js';
 import { learningSessionRoutes } from './modules/learning-sessions/learning-sessions.routes.js';
 import { LearningSessionService } from './modules/learning-sessions/learning-sessions.service.js';
+import { startIdleSweep } from './modules/learning-sessions/idle-sweep.js';
 
 export interface AppDeps {
   clock?: Clock;
@@ -119,24 +120,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(authRoutes(services.auth, authn), { prefix: '/api/auth' });
   await app.register(learningSessionRoutes(services.learningSessions, authn), { prefix: '/api/learning-sessions' });
 
-  if (config.webDistDir && existsSync(resolve(config.webDistDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: resolve(config.webDistDir), wildcard: false });
+  const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));
+  if (serveWeb) await app.register(fastifyStatic, { root: resolve(config.webDistDir!), wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
     // The web UI routes on the client: any other GET outside /api gets its page.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api')) return reply.sendFile('index.html');
-      return sendRouteNotFound(request, reply);
-    });
-  }
+    if (serveWeb && request.method === 'GET' && !request.url.startsWith('/api')) return reply.sendFile('index.html');
+    return sendRouteNotFound(request, reply);
+  });
 
-  const sweep = setInterval(() => {
-    services.learningSessions.closeIdleSessions().then(
-      (closed) => closed > 0 && app.log.info({ closed }, 'closed idle learning sessions'),
-      (err: unknown) => app.log.error({ err }, 'idle session sweep failed'),
-    );
-  }, config.sweepIntervalMs);
-  sweep.unref();
+  const stopSweep = startIdleSweep(services.learningSessions, config.sweepIntervalMs, app.log);
   app.addHook('onClose', async () => {
-    clearInterval(sweep);
+    stopSweep();
     if (!deps.database) await services.database.close();
   });
   return app;

@@ -16,7 +16,7 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
-const email = z.email({ error: 'must be a valid email address' }).max(254).transform((s) => s.trim().toLowerCase());
+const email = z.string().trim().toLowerCase().pipe(z.email({ error: 'must be a valid email address' }).max(254));
 const newPassword = z
   .string()
   .min(8, { error: 'must be at least 8 characters' })
@@ -34,7 +34,7 @@ export const RegisterBodySchema = z.strictObject({
 export type RegisterBody = z.input<typeof RegisterBodySchema>;
 
 export const LoginBodySchema = z.strictObject({
-  email: z.string().max(254).transform((s) => s.trim().toLowerCase()),
+  email: z.string().max(254).trim().toLowerCase(),
   password: z.string().max(1024),
 });
 export type LoginBody = z.input<typeof LoginBodySchema>;

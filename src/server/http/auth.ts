@@ -22,8 +22,6 @@ export function principalOf(request: FastifyRequest): Principal {
 export interface Authenticator {
   /** preHandler: resolves the caller from a bearer token or the session cookie, else 401; checks CSRF for cookies. */
   requireUser: preHandlerAsyncHookHandler;
-  /** preHandler: as requireUser, and the caller must be an admin. */
-  requireAdmin: preHandlerAsyncHookHandler;
   /** Whoever the request proves to be, or null; never throws for a missing or stale credential. */
   identify(request: FastifyRequest): Promise<Principal | null>;
   setSessionCookies(reply: FastifyReply, session: BrowserSession): void;
@@ -57,14 +55,8 @@ export function createAuthenticator(auth: AuthService, options: { cookieSecure: 
     request.principal = principal;
   };
 
-  const requireAdmin: preHandlerAsyncHookHandler = async function (this: unknown, request, reply) {
-    await requireUser.call(this as never, request, reply);
-    if (request.principal?.user.role !== 'admin') throw new ForbiddenError('forbidden', 'only admins may do this');
-  };
-
   return {
     requireUser,
-    requireAdmin,
     identify,
     setSessionCookies(reply, session) {
       const expires = new Date(session.expiresAt);

@@ -77,7 +77,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
         const keys = (v.params as { keys?: string[] }).keys;
         if (v.keyword === 'unrecognized_keys' && keys) {
-          return keys.map((k) => ({ field: path ? `${path}.${k}` : k, message: 'is not a known field' }));
+          return keys.map((k) => ({ field: [path, k].filter(Boolean).join('.'), message: 'is not a known field' }));
         }
         return [{ field: path || context, message: v.message ?? 'is not valid' }];
       });
@@ -99,7 +99,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send(body('internal_error', 'something went wrong on our side; it has been logged'));
   });
 
-  app.setNotFoundHandler(sendRouteNotFound);
 }
 
 /** The answer for a path no route serves. */

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../app.js';
 import { ManualClock } from '../../lib/clock.js';
+import { startIdleSweep } from './idle-sweep.js';
 import { testDatabases } from '../../test/databases.js';
 import { registerUser, startTestApp, testConfig, type TestApp, type TestUser } from '../../test/harness.js';
 
@@ -505,6 +506,68 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       }
       expect(user.id).toBeTruthy();
     });
+  });
+
+  describe('the sweep timer', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('sweeps on every tick, logs what it closed, and stops when told', async () => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      const user = await registerUser(t.app);
+      const s = await start(user);
+      t.clock.advance(3 * 3600_000);
+      const log = { info: vi.fn(), error: vi.fn() };
+      const stop = startIdleSweep(t.app.services.learningSessions, 60_000, log);
+      vi.advanceTimersByTime(60_000);
+      await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith({ closed: expect.any(Number) }, 'closed idle learning sessions'));
+      expect((await user.request('GET', `${BASE}/${s.id}`)).json().status).toBe('completed');
+      log.info.mockClear();
+      stop();
+      vi.advanceTimersByTime(10 * 60_000);
+      expect(log.info).not.toHaveBeenCalled();
+    });
+
+    it('logs a failed sweep and says nothing when there was nothing to close', async () => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      const log = { info: vi.fn(), error: vi.fn() };
+      let calls = 0;
+      const sessions = {
+        closeIdleSessions: async () => {
+          calls++;
+          if (calls === 1) return 0;
+          throw new Error('database is locked');
+        },
+      };
+      const stop = startIdleSweep(sessions, 1000, log);
+      vi.advanceTimersByTime(1000);
+      await vi.waitFor(() => expect(calls).toBe(1));
+      vi.advanceTimersByTime(1000);
+      await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith({ err: expect.any(Error) }, 'idle session sweep failed'));
+      expect(log.info).not.toHaveBeenCalled();
+      stop();
+    });
+  });
+
+  it('closes each idle session exactly once when two sweeps run at the same time', async () => {
+    const user = await registerUser(t.app);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await start(user)).id);
+    t.clock.advance(3 * 3600_000);
+    const [a, b] = await Promise.all([
+      t.app.services.learningSessions.closeIdleSessions(),
+      t.app.services.learningSessions.closeIdleSessions(),
+    ]);
+    expect(a + b).toBe(6);
+    for (const id of ids) expect((await user.request('GET', `${BASE}/${id}`)).json().metadata).toEqual({ autoClosed: true });
+  });
+
+  it('reports a failed insert instead of hiding it, with or without an idempotency key', async () => {
+    const service = t.app.services.learningSessions;
+    // No such user: the foreign key refuses the row.
+    await expect(service.start('no-such-user', { type: 'scenario', language: 'es' })).rejects.toThrow();
+    await expect(service.start('no-such-user', { type: 'scenario', language: 'es' }, 'key-1')).rejects.toThrow();
   });
 
   it('keeps merged metadata in the database: a freshly started app reads it back', async () => {

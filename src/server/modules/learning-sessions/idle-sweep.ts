@@ -1,0 +1,24 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { LearningSessionService } from './learning-sessions.service.js';
+
+/**
+ * Runs the idle-session sweep every `intervalMs` for as long as the process lives; answers the function that
+ * stops it. A failed sweep is logged and the next one tries again.
+ */
+export function startIdleSweep(
+  sessions: Pick<LearningSessionService, 'closeIdleSessions'>,
+  intervalMs: number,
+  log: Pick<FastifyBaseLogger, 'info' | 'error'>,
+): () => void {
+  const timer = setInterval(() => {
+    sessions.closeIdleSessions().then(
+      (closed) => {
+        if (closed > 0) log.info({ closed }, 'closed idle learning sessions');
+      },
+      (err: unknown) => log.error({ err }, 'idle session sweep failed'),
+    );
+  }, intervalMs);
+  // The sweep alone must not keep the process alive.
+  timer.unref();
+  return () => clearInterval(timer);
+}
