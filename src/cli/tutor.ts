@@ -12,7 +12,8 @@ Commands:
 /** Runs one CLI command; answers the process exit code. Output goes to `out`/`err` so tests can read it. */
 export async function runCli(
   argv: string[],
-  env: Record<string, string | undefined>,
+  /** The environment to configure from; the process's own when omitted. */
+  env?: Record<string, string | undefined>,
   out: (line: string) => void = console.log,
   err: (line: string) => void = console.error,
 ): Promise<number> {
@@ -53,5 +54,5 @@ export async function runCli(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runCli(process.argv.slice(2), process.env);
+  process.exitCode = await runCli(process.argv.slice(2));
 }
