@@ -70,3 +70,16 @@ describe('opening databases', () => {
     await database.close();
   });
 });
+
+describe('the SQLite statement cache', () => {
+  it('answers every query right when more distinct queries run than the cache holds', async () => {
+    const database = openDatabase('sqlite::memory:');
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 520; i++) {
+        const { rows } = await sql<{ n: number }>`select ${sql.lit(i)} as n`.execute(database.db);
+        expect(rows).toEqual([{ n: i }]);
+      }
+    }
+    await database.close();
+  });
+});
