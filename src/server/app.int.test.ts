@@ -120,8 +120,9 @@ describe('serving the web UI', () => {
     }
   });
 
-  it('keeps JSON 404s for the API and for other methods', async () => {
+  it('keeps JSON 404s for the API, for missing files and for other methods', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/missing' })).json().error.code).toBe('not_found');
+    expect((await t.app.inject({ method: 'GET', url: '/assets/index-old.js' })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'POST', url: '/somewhere' })).statusCode).toBe(404);
   });
 

@@ -123,8 +123,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: resolve(config.webDistDir!), wildcard: false });
   app.setNotFoundHandler((request, reply) => {
-    // The web UI routes on the client: any other GET outside /api gets its page.
-    if (serveWeb && request.method === 'GET' && !request.url.startsWith('/api')) return reply.sendFile('index.html');
+    // The web UI routes on the client: any other GET outside /api gets its page — except paths naming a file
+    // (a stale /assets/*.js after a deploy must be a 404, not HTML).
+    const path = request.url.split('?')[0]!;
+    if (serveWeb && request.method === 'GET' && !path.startsWith('/api') && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.sendFile('index.html');
+    }
     return sendRouteNotFound(request, reply);
   });
 

@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+const PORT = 3199;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+// A fresh database for every run. The runner's worker processes load this file again but inherit the
+// environment, so they reuse the directory the runner made instead of making their own.
+process.env.TUTOR_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'tutor-e2e-'));
+const dataDir = process.env.TUTOR_E2E_DATA_DIR;
+
+/**
+ * End-to-end tests drive the built app (`npm run build` first) in Debian's Chromium against a server on its
+ * own port and database.
+ */
+export default defineConfig({
+  testDir: 'e2e',
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  reporter: 'list',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  globalTeardown: './e2e/global-teardown.ts',
+  use: {
+    browserName: 'chromium',
+    viewport: { width: 1280, height: 800 },
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: {
+    command: 'node dist/server/main.js',
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dataDir, 'tutor.db')}`,
+      LOG_LEVEL: 'warn',
+      SCRYPT_LOG2N: '12',
+    },
+  },
+});

@@ -1,0 +1,130 @@
+/**
+ * The one client of the Language Tutor API for the web UI. Requests and answers are typed by the shared
+ * schemas in src/shared, so a change to the API's contract is a type error here and in the pages.
+ */
+import type { ApiToken, CreatedToken, LoginBody, RegisterBody, UpdateMeBody, User } from '../../shared/auth.js';
+import type { ErrorBody, ErrorDetail } from '../../shared/errors.js';
+import type { TargetLanguage } from '../../shared/languages.js';
+import type {
+  Activity,
+  CreateLearningSessionBody,
+  LearningSession,
+  LearningSessionPage,
+  LearningSessionStats,
+  SessionStatus,
+  SessionType,
+  UpdateLearningSessionBody,
+} from '../../shared/learning-sessions.js';
+
+/** The filters and page of `GET /api/learning-sessions` (see ListLearningSessionsQuerySchema). */
+export interface ListSessionsParams {
+  type?: SessionType | undefined;
+  language?: TargetLanguage | undefined;
+  status?: SessionStatus | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+/** An error answer of the API, or a failure to reach it (`status` 0, code `network_error`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Dispatched on `window` when the API answers 401, so the app can forget the signed-in user. */
+export const UNAUTHENTICATED_EVENT = 'tutor:unauthenticated';
+
+const CSRF_COOKIE = 'csrf_token';
+const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // The server refuses a JSON content type with an empty body, so it is only sent with one.
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (!SAFE_METHODS.has(method)) {
+    const csrf = readCookie(CSRF_COOKIE);
+    if (csrf) headers[CSRF_HEADER] = csrf;
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
+  }
+
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (response.ok) return payload as T;
+
+  const error = isErrorBody(payload)
+    ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details ?? [])
+    : new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`.trim());
+  if (response.status === 401 && error.code === 'unauthenticated') window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
+  throw error;
+}
+
+export const authApi = {
+  register: (body: RegisterBody) => request<{ user: User }>('POST', '/auth/register', body).then((r) => r.user),
+  login: (body: LoginBody) => request<{ user: User }>('POST', '/auth/login', body).then((r) => r.user),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<{ user: User }>('GET', '/auth/me').then((r) => r.user),
+  updateMe: (body: UpdateMeBody) => request<{ user: User }>('PATCH', '/auth/me', body).then((r) => r.user),
+  createToken: (name: string) => request<CreatedToken>('POST', '/auth/tokens', { name }),
+  listTokens: () => request<{ items: ApiToken[] }>('GET', '/auth/tokens').then((r) => r.items),
+  deleteToken: (id: string) => request<void>('DELETE', `/auth/tokens/${encodeURIComponent(id)}`),
+};
+
+export const learningSessionsApi = {
+  start: (body: CreateLearningSessionBody) => request<LearningSession>('POST', '/learning-sessions', body),
+  get: (id: string) => request<LearningSession>('GET', `/learning-sessions/${encodeURIComponent(id)}`),
+  update: (id: string, body: UpdateLearningSessionBody) =>
+    request<LearningSession>('PATCH', `/learning-sessions/${encodeURIComponent(id)}`, body),
+  complete: (id: string, body?: UpdateLearningSessionBody) =>
+    request<LearningSession>('POST', `/learning-sessions/${encodeURIComponent(id)}/complete`, body),
+  list: (params: ListSessionsParams = {}) => request<LearningSessionPage>('GET', withQuery('/learning-sessions', { ...params })),
+  /** Totals of completed sessions started in [from, to); both ISO date-times. */
+  stats: (range: { from?: string; to?: string } = {}) =>
+    request<LearningSessionStats>('GET', withQuery('/learning-sessions/stats', range)),
+  /** Study time per day over the last `days` days, in the signed-in user's time zone. */
+  activity: (days = 14) => request<Activity>('GET', withQuery('/learning-sessions/activity', { days })),
+};

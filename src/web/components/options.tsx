@@ -1,0 +1,21 @@
+import { LANGUAGE_NAMES, NATIVE_LANGUAGES } from '../../shared/languages.js';
+import { timeZoneOptions } from '../lib/format.js';
+
+/** The <option>s of a native-language picker, by English name. */
+export function NativeLanguageOptions() {
+  const sorted = [...NATIVE_LANGUAGES].sort((a, b) => LANGUAGE_NAMES[a].localeCompare(LANGUAGE_NAMES[b]));
+  return sorted.map((code) => (
+    <option key={code} value={code}>
+      {LANGUAGE_NAMES[code]}
+    </option>
+  ));
+}
+
+/** The <option>s of a time-zone picker; `current` is always among them. */
+export function TimeZoneOptions({ current }: { current: string }) {
+  return timeZoneOptions(current).map((zone) => (
+    <option key={zone} value={zone}>
+      {zone.replaceAll('_', ' ')}
+    </option>
+  ));
+}

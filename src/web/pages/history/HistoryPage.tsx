@@ -1,0 +1,207 @@
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
+import type { LearningSession, SessionStatus, SessionType } from '../../../shared/learning-sessions.js';
+import { learningSessionsApi, type ListSessionsParams } from '../../api/client.js';
+import { useUser } from '../../auth/AuthProvider.js';
+import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
+import { Button } from '../../components/Button.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { FormField } from '../../components/FormField.js';
+import { Page } from '../../components/Page.js';
+import { PageLoading } from '../../components/PageLoading.js';
+import { SessionTable } from '../../components/SessionTable.js';
+import { errorMessage } from '../../lib/form-errors.js';
+import {
+  formatCount,
+  languageName,
+  SESSION_STATUS_LABELS,
+  SESSION_STATUS_LIST,
+  SESSION_TYPE_LABELS,
+  SESSION_TYPE_LIST,
+} from '../../lib/format.js';
+import { useQuery } from '../../lib/use-query.js';
+
+const PAGE_SIZE = 20;
+
+function pick<T extends string>(allowed: readonly T[], value: string | null): T | undefined {
+  return allowed.find((a) => a === value);
+}
+
+/** The filters are the page's query string, so a filtered view can be bookmarked and shared. */
+function useFilters() {
+  const [params, setParams] = useSearchParams();
+  const filters: ListSessionsParams = {
+    type: pick<SessionType>(SESSION_TYPE_LIST, params.get('type')),
+    language: pick<TargetLanguage>(TARGET_LANGUAGES, params.get('language')),
+    status: pick<SessionStatus>(SESSION_STATUS_LIST, params.get('status')),
+  };
+  const setFilter = (name: 'type' | 'language' | 'status', value: string) => {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (value) next.set(name, value);
+        else next.delete(name);
+        return next;
+      },
+      { replace: true },
+    );
+  };
+  const clear = () => setParams(new URLSearchParams(), { replace: true });
+  return { filters, setFilter, clear };
+}
+
+function describeResults(count: number, more: boolean, filtered: boolean): string {
+  if (count === 0) return filtered ? 'No sessions match these filters.' : 'No study sessions yet.';
+  if (more) return `Showing the ${formatCount(count, 'newest session', 'newest sessions')}.`;
+  return `${formatCount(count, 'session', 'sessions')}, that’s all of them.`;
+}
+
+interface MorePages {
+  key: string;
+  items: LearningSession[];
+  nextCursor: string | null;
+}
+
+export function HistoryPage() {
+  const user = useUser();
+  const filterState = useFilters();
+  const { filters } = filterState;
+  const key = JSON.stringify(filters);
+  const first = useQuery(`history:${key}`, () => learningSessionsApi.list({ ...filters, limit: PAGE_SIZE }));
+  const [more, setMore] = useState<MorePages | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
+
+  // Pages loaded with "Load more" belong to one filter; a new filter starts again from its first page.
+  const extra = more?.key === key ? more : null;
+  const items = first.data ? [...first.data.items, ...(extra?.items ?? [])] : [];
+  const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
+  const filtered = Boolean(filters.type || filters.language || filters.status);
+  // Read out when the results change (a new filter, another page); the visible text says the same.
+  const summary = first.data && first.status !== 'loading' ? describeResults(items.length, Boolean(nextCursor), filtered) : '';
+
+  // Coming back to a filter later starts from its first page again.
+  const setFilter = (name: 'type' | 'language' | 'status', value: string) => {
+    setMore(null);
+    filterState.setFilter(name, value);
+  };
+  const clear = () => {
+    setMore(null);
+    filterState.clear();
+  };
+
+  const loadMore = async () => {
+    if (!nextCursor || loadingMore) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await learningSessionsApi.list({ ...filters, limit: PAGE_SIZE, cursor: nextCursor });
+      setMore({ key, items: [...(extra?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+    } catch (err) {
+      setMoreError(errorMessage(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  return (
+    <Page title="History" description="Every study session you have recorded, newest first.">
+      <form className="card filters" role="search" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
+        <FormField label="Type">
+          {(control) => (
+            <select {...control} name="type" value={filters.type ?? ''} onChange={(e) => setFilter('type', e.target.value)}>
+              <option value="">All</option>
+              {SESSION_TYPE_LIST.map((t) => (
+                <option key={t} value={t}>
+                  {SESSION_TYPE_LABELS[t]}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <FormField label="Language">
+          {(control) => (
+            <select {...control} name="language" value={filters.language ?? ''} onChange={(e) => setFilter('language', e.target.value)}>
+              <option value="">All</option>
+              {TARGET_LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {languageName(l)}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <FormField label="Status">
+          {(control) => (
+            <select {...control} name="status" value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+              <option value="">All</option>
+              {SESSION_STATUS_LIST.map((s) => (
+                <option key={s} value={s}>
+                  {SESSION_STATUS_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        {filtered && (
+          <Button variant="ghost" className="filters-clear" onClick={clear}>
+            Clear filters
+          </Button>
+        )}
+      </form>
+
+      <section className="card section" aria-labelledby="results-heading" aria-busy={first.status === 'loading'}>
+        <h2 id="results-heading" className="visually-hidden">
+          Sessions
+        </h2>
+        {first.status === 'error' && (
+          <ErrorAlert>
+            <span>{errorMessage(first.error)}</span>{' '}
+            <Button variant="secondary" size="small" onClick={first.reload}>
+              Try again
+            </Button>
+          </ErrorAlert>
+        )}
+        {first.status === 'loading' && !first.data && <PageLoading label="Loading sessions…" />}
+        {first.data && items.length === 0 && filtered && (
+          <EmptyState title="No sessions match these filters" icon="search">
+            <p>
+              Try another type or language, or{' '}
+              <button type="button" className="link-button" onClick={clear}>
+                show all sessions
+              </button>
+              .
+            </p>
+          </EmptyState>
+        )}
+        {first.data && items.length === 0 && !filtered && (
+          <EmptyState title="No study sessions yet">
+            <p>
+              Sessions you finish appear here, newest first. See your <Link to="/">dashboard</Link> for how to get started.
+            </p>
+          </EmptyState>
+        )}
+        {items.length > 0 && (
+          <>
+            <div className={first.status === 'loading' ? 'results results-stale' : 'results'}>
+              <SessionTable caption="Your learning sessions" captionHidden sessions={items} timeZone={user.timezone} />
+            </div>
+            <div className="load-more">
+              <p className="muted" aria-hidden="true">
+                {summary}
+              </p>
+              {nextCursor && (
+                <Button variant="secondary" busy={loadingMore} busyLabel="Loading…" onClick={loadMore}>
+                  Load more
+                </Button>
+              )}
+            </div>
+          </>
+        )}
+        {moreError && <ErrorAlert>{moreError}</ErrorAlert>}
+        <StatusMessage className="visually-hidden">{summary}</StatusMessage>
+      </section>
+    </Page>
+  );
+}
