@@ -8,10 +8,8 @@
 //   zod      fastify-type-provider-zod validator and serializer, with a zod response schema on the route
 //   hooks    the app's onSend hook (x-request-id) and an async preHandler (where authentication runs)
 //   cookie   @fastify/cookie
-//   helmet   @fastify/helmet with the app's content security policy
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -41,20 +39,6 @@ if (layers.has('hooks')) {
   app.addHook('preHandler', async () => {});
 }
 if (layers.has('cookie')) await app.register(cookie);
-if (layers.has('helmet')) {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
-}
 app.get('/', schema ? { schema } : {}, async () => ({ ok: true }));
 
 await app.listen({ port: Number(process.env.PORT), host: process.env.HOST ?? '127.0.0.1' });
