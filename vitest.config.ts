@@ -13,7 +13,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['src/**/*.int.test.ts'], globalSetup: ['src/server/test/global-setup.ts'] },
+        test: {
+          name: 'integration',
+          include: ['src/**/*.int.test.ts'],
+          globalSetup: ['src/server/test/global-setup.ts'],
+        },
       },
     ],
     coverage: {

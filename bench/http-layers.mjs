@@ -32,7 +32,8 @@ function report(label, r) {
   const cpuUs = r.serverCpuUsPerRequest;
   const previous = rows.at(-1)?.cpuUs;
   rows.push({ label, cpuUs });
-  const delta = cpuUs !== null && previous != null ? `${cpuUs - previous >= 0 ? '+' : ''}${(cpuUs - previous).toFixed(0)}` : '';
+  const delta =
+    cpuUs !== null && previous != null ? `${cpuUs - previous >= 0 ? '+' : ''}${(cpuUs - previous).toFixed(0)}` : '';
   console.log(
     `${label.padEnd(52)} ${Math.round(r.requestsPerSecond).toLocaleString('en').padStart(7)} req/s  ${cpuUs === null ? '—' : cpuUs.toFixed(0).padStart(5)} µs CPU/req ${delta.padStart(5)}   p99 ${r.latencyMs.p99?.toFixed(2) ?? '—'} ms   non-2xx ${r.non2xx}   others ${share(r.cpu.others)}  steal ${share(r.cpu.steal)}`,
   );
@@ -40,8 +41,20 @@ function report(label, r) {
 
 try {
   console.log('framework only (GET / answering { ok: true }):');
-  for (const layers of ['', 'options', 'options,zod', 'options,zod,hooks', 'options,zod,hooks,cookie', 'options,zod,hooks,cookie,helmet']) {
-    const server = await startServer({ name: 'floor', script: join(ROOT, 'bench', 'floor-server.mjs'), env: { FLOOR_LAYERS: layers }, readyPath: '/' });
+  for (const layers of [
+    '',
+    'options',
+    'options,zod',
+    'options,zod,hooks',
+    'options,zod,hooks,cookie',
+    'options,zod,hooks,cookie,helmet',
+  ]) {
+    const server = await startServer({
+      name: 'floor',
+      script: join(ROOT, 'bench', 'floor-server.mjs'),
+      env: { FLOOR_LAYERS: layers },
+      readyPath: '/',
+    });
     report(layers ? `+ ${layers.split(',').at(-1)}` : 'bare Fastify', await best({ url: `${server.url}/`, server }));
     await server.stop();
   }
@@ -51,24 +64,44 @@ try {
   try {
     const { userId, token } = await seedUserWithToken(database.url);
     seedLearningSessions(database.file, { measuredUserId: userId, users: 1, sessionsPerUser: 100 });
-    const server = await startServer({ name: 'app', script: join(ROOT, 'dist', 'server', 'main.js'), env: { DATABASE_URL: database.url }, readyPath: '/api/health' });
+    const server = await startServer({
+      name: 'app',
+      script: join(ROOT, 'dist', 'server', 'main.js'),
+      env: { DATABASE_URL: database.url },
+      readyPath: '/api/health',
+    });
     const auth = { authorization: `Bearer ${token}` };
     const json = { ...auth, 'content-type': 'application/json' };
-    const created = await (await fetch(`${server.url}/api/learning-sessions`, { method: 'POST', headers: json, body: '{"type":"scenario","language":"es"}' })).json();
+    const created = await (
+      await fetch(`${server.url}/api/learning-sessions`, {
+        method: 'POST',
+        headers: json,
+        body: '{"type":"scenario","language":"es"}',
+      })
+    ).json();
     const endpoints = [
       ['GET /api/nope (404: app hooks, no route, no database)', '/api/nope', {}],
       ['GET /api/health (+ route, zod response, select 1)', '/api/health', {}],
       ['GET /api/auth/me (+ bearer token lookup)', '/api/auth/me', { headers: auth }],
       ['GET /api/learning-sessions/:id (+ one row)', `/api/learning-sessions/${created.id}`, { headers: auth }],
       ['GET /api/learning-sessions?limit=10 (+ 11 rows, page)', '/api/learning-sessions?limit=10', { headers: auth }],
-      ['POST /api/learning-sessions (create: JSON body, insert)', '/api/learning-sessions', { method: 'POST', headers: json, body: '{"type":"scenario","language":"es"}' }],
+      [
+        'POST /api/learning-sessions (create: JSON body, insert)',
+        '/api/learning-sessions',
+        { method: 'POST', headers: json, body: '{"type":"scenario","language":"es"}' },
+      ],
       [
         'PATCH /api/learning-sessions/:id (write transaction)',
         `/api/learning-sessions/${created.id}`,
-        { method: 'PATCH', headers: json, body: '{"itemsStudied":5,"itemsCorrect":4,"itemsIncorrect":1,"metadata":{"deck":"bench"}}' },
+        {
+          method: 'PATCH',
+          headers: json,
+          body: '{"itemsStudied":5,"itemsCorrect":4,"itemsIncorrect":1,"metadata":{"deck":"bench"}}',
+        },
       ],
     ];
-    for (const [label, path, options] of endpoints) report(label, await best({ url: `${server.url}${path}`, server, options }));
+    for (const [label, path, options] of endpoints)
+      report(label, await best({ url: `${server.url}${path}`, server, options }));
     await server.stop();
   } finally {
     database.remove();

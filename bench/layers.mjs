@@ -98,11 +98,26 @@ async function serviceLayer(url, label) {
       }),
     );
     const open = ids.slice(-ITERATIONS);
-    rows.push(await time('learningSessions.update', ITERATIONS, (i) => learningSessions.update(userId, open[i % open.length], { itemsStudied: 5, itemsCorrect: 4, itemsIncorrect: 1, metadata: { deck: 'bench' } })));
+    rows.push(
+      await time('learningSessions.update', ITERATIONS, (i) =>
+        learningSessions.update(userId, open[i % open.length], {
+          itemsStudied: 5,
+          itemsCorrect: 4,
+          itemsIncorrect: 1,
+          metadata: { deck: 'bench' },
+        }),
+      ),
+    );
     const toComplete = ids.slice(-ITERATIONS);
     let next = 0;
-    rows.push(await time('learningSessions.complete', Math.min(ITERATIONS, toComplete.length - 500), () => learningSessions.complete(userId, toComplete[next++], { itemsStudied: 10, itemsCorrect: 8, itemsIncorrect: 2 })));
-    rows.push(await time('learningSessions.list limit=10', ITERATIONS, () => learningSessions.list(userId, { limit: 10 })));
+    rows.push(
+      await time('learningSessions.complete', Math.min(ITERATIONS, toComplete.length - 500), () =>
+        learningSessions.complete(userId, toComplete[next++], { itemsStudied: 10, itemsCorrect: 8, itemsIncorrect: 2 }),
+      ),
+    );
+    rows.push(
+      await time('learningSessions.list limit=10', ITERATIONS, () => learningSessions.list(userId, { limit: 10 })),
+    );
   } finally {
     await services.database.close();
   }
@@ -113,7 +128,12 @@ async function serviceLayer(url, label) {
 async function seedExisting(url) {
   const services = await buildServices(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'warn' }));
   try {
-    const user = await services.database.db.selectFrom('users').select('id').orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    const user = await services.database.db
+      .selectFrom('users')
+      .select('id')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const { token } = await services.auth.createToken(user.id, 'layers');
     return { userId: user.id, token };
   } finally {
@@ -129,7 +149,9 @@ function printStatements(rows) {
     for (const s of row.sql) {
       if (seen.has(s.sql)) continue;
       seen.add(s.sql);
-      console.log(`  ${s.prepareUs.toFixed(1).padStart(6)}  ${s.executeUs.toFixed(1).padStart(6)}   ${s.sql.replace(/\s+/g, ' ').slice(0, 150)}`);
+      console.log(
+        `  ${s.prepareUs.toFixed(1).padStart(6)}  ${s.executeUs.toFixed(1).padStart(6)}   ${s.sql.replace(/\s+/g, ' ').slice(0, 150)}`,
+      );
     }
   }
 }

@@ -8,7 +8,15 @@ import { machineCpuSeconds } from './servers.mjs';
  * Runs `options` (autocannon's, minus url/duration) for `warmupSeconds`, then for `seconds`, against `url`.
  * `onMeasuredStart` is called between the two, so per-scenario counters only count the measured run.
  */
-export async function measure({ url, connections, seconds, warmupSeconds, options = {}, onMeasuredStart = () => {}, server }) {
+export async function measure({
+  url,
+  connections,
+  seconds,
+  warmupSeconds,
+  options = {},
+  onMeasuredStart = () => {},
+  server,
+}) {
   if (warmupSeconds > 0) await run({ url, connections, duration: warmupSeconds, ...options });
   onMeasuredStart();
   const serverCpuBefore = server?.cpuSeconds() ?? null;
@@ -22,12 +30,22 @@ export async function measure({ url, connections, seconds, warmupSeconds, option
   const ownCpu = process.cpuUsage(ownCpuBefore);
   const machineAfter = machineCpuSeconds();
   latencies.sort((a, b) => a - b);
-  const measured = serverCpuBefore !== null && serverCpuAfter !== null && machineBefore !== null && machineAfter !== null;
+  const measured =
+    serverCpuBefore !== null && serverCpuAfter !== null && machineBefore !== null && machineAfter !== null;
   const perSecond = (seconds) => seconds / result.duration;
-  const serverCpu = measured ? perSecond(serverCpuAfter.user + serverCpuAfter.system - serverCpuBefore.user - serverCpuBefore.system) : null;
+  const serverCpu = measured
+    ? perSecond(serverCpuAfter.user + serverCpuAfter.system - serverCpuBefore.user - serverCpuBefore.system)
+    : null;
   const loadGeneratorCpu = perSecond((ownCpu.user + ownCpu.system) / 1e6);
   // Other programs' user-space time: the machine's, less the server's and this process's own.
-  const othersCpu = measured ? Math.max(0, perSecond(machineAfter.user - machineBefore.user - (serverCpuAfter.user - serverCpuBefore.user) - ownCpu.user / 1e6)) : null;
+  const othersCpu = measured
+    ? Math.max(
+        0,
+        perSecond(
+          machineAfter.user - machineBefore.user - (serverCpuAfter.user - serverCpuBefore.user) - ownCpu.user / 1e6,
+        ),
+      )
+    : null;
   const stealCpu = measured ? perSecond(machineAfter.steal - machineBefore.steal) : null;
   const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
   return {
@@ -48,7 +66,8 @@ export async function measure({ url, connections, seconds, warmupSeconds, option
     // more than a few percent of a core of either means the figures understate what this machine can do.
     cpu: { server: serverCpu, loadGenerator: loadGeneratorCpu, others: othersCpu, steal: stealCpu },
     // The server's CPU time per answered request: hardly moved by other programs sharing the machine.
-    serverCpuUsPerRequest: serverCpu === null || responses === 0 ? null : (serverCpu * 1e6) / (responses / result.duration),
+    serverCpuUsPerRequest:
+      serverCpu === null || responses === 0 ? null : (serverCpu * 1e6) / (responses / result.duration),
     non2xx: result.non2xx,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
     errors: result.errors,
@@ -59,7 +78,8 @@ export async function measure({ url, connections, seconds, warmupSeconds, option
 function run(opts, onResponse) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-    if (onResponse) instance.on('response', (_client, statusCode, _bytes, responseTime) => onResponse(statusCode, responseTime));
+    if (onResponse)
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => onResponse(statusCode, responseTime));
   });
 }
 

@@ -32,7 +32,8 @@ const SCENARIOS = ['floor', 'lifecycle', 'list'];
 
 function numberFromEnv(name, fallback, min) {
   const value = process.env[name] === undefined || process.env[name] === '' ? fallback : Number(process.env[name]);
-  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number of at least ${min} (got ${process.env[name]})`);
+  if (!Number.isFinite(value) || value < min)
+    throw new Error(`${name} must be a number of at least ${min} (got ${process.env[name]})`);
   return value;
 }
 const settings = {
@@ -42,8 +43,12 @@ const settings = {
   only: (process.env.BENCH_ONLY || SCENARIOS.join(',')).split(',').map((s) => s.trim()),
 };
 const unknown = settings.only.filter((s) => !SCENARIOS.includes(s));
-if (unknown.length) throw new Error(`BENCH_ONLY: unknown scenario ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
-const name = (process.env.BENCH_NAME || `sqlite-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}`).replace(/[^\w.-]/g, '_');
+if (unknown.length)
+  throw new Error(`BENCH_ONLY: unknown scenario ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+const name = (process.env.BENCH_NAME || `sqlite-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}`).replace(
+  /[^\w.-]/g,
+  '_',
+);
 const profileDir = process.env.BENCH_PROFILE === '1' ? join(RESULTS_DIR, 'profiles', name) : null;
 const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
 const APP = join(ROOT, 'dist', 'server', 'main.js');
@@ -66,12 +71,23 @@ async function lifecycleScenario() {
   const database = tempDatabase('lifecycle');
   try {
     const { token } = await seedUserWithToken(database.url);
-    const server = await startServer({ name: 'app', script: APP, env: { DATABASE_URL: database.url }, readyPath: '/api/health', nodeArgs });
+    const server = await startServer({
+      name: 'app',
+      script: APP,
+      env: { DATABASE_URL: database.url },
+      readyPath: '/api/health',
+      nodeArgs,
+    });
     try {
       const headers = { ...json, authorization: `Bearer ${token}` };
       await checkLifecycleOnce(server.url, headers);
       const createBody = JSON.stringify({ type: 'vocabulary_review', language: 'es' });
-      const updateBody = JSON.stringify({ itemsStudied: 5, itemsCorrect: 4, itemsIncorrect: 1, metadata: { deck: 'bench' } });
+      const updateBody = JSON.stringify({
+        itemsStudied: 5,
+        itemsCorrect: 4,
+        itemsIncorrect: 1,
+        metadata: { deck: 'bench' },
+      });
       const completeBody = JSON.stringify({ itemsStudied: 10, itemsCorrect: 8, itemsIncorrect: 2 });
       let completed = 0;
       const sessionPath = (context, suffix = '') => `/api/learning-sessions/${context.id}${suffix}`;
@@ -86,7 +102,11 @@ async function lifecycleScenario() {
             context.id = status === 201 ? JSON.parse(body).id : undefined;
           },
         },
-        { method: 'PATCH', body: updateBody, setupRequest: (req, context) => context.id && { ...req, path: sessionPath(context) } },
+        {
+          method: 'PATCH',
+          body: updateBody,
+          setupRequest: (req, context) => context.id && { ...req, path: sessionPath(context) },
+        },
         {
           method: 'POST',
           body: completeBody,
@@ -134,25 +154,48 @@ async function listScenario() {
   const database = tempDatabase('list');
   try {
     const { userId, token } = await seedUserWithToken(database.url);
-    log(`list: seeding ${SEED.users.toLocaleString('en')} users × ${SEED.sessionsPerUser} sessions into ${database.file} …`);
+    log(
+      `list: seeding ${SEED.users.toLocaleString('en')} users × ${SEED.sessionsPerUser} sessions into ${database.file} …`,
+    );
     const seeded = seedLearningSessions(database.file, { measuredUserId: userId, ...SEED });
     const plan = explainListQuery(database.file, userId);
     const fileBytes = statSync(database.file).size;
-    log(`list: seeded ${seeded.sessions.toLocaleString('en')} sessions in ${seeded.seconds.toFixed(1)} s (${(fileBytes / 2 ** 20).toFixed(0)} MiB); plan: ${plan}`);
+    log(
+      `list: seeded ${seeded.sessions.toLocaleString('en')} sessions in ${seeded.seconds.toFixed(1)} s (${(fileBytes / 2 ** 20).toFixed(0)} MiB); plan: ${plan}`,
+    );
 
-    const server = await startServer({ name: 'app', script: APP, env: { DATABASE_URL: database.url }, readyPath: '/api/health', nodeArgs });
+    const server = await startServer({
+      name: 'app',
+      script: APP,
+      env: { DATABASE_URL: database.url },
+      readyPath: '/api/health',
+      nodeArgs,
+    });
     try {
       const path = '/api/learning-sessions?limit=10';
       const headers = { authorization: `Bearer ${token}` };
       const res = await fetch(`${server.url}${path}`, { headers });
       const page = await res.json();
-      if (res.status !== 200 || page.items.length !== 10 || !page.nextCursor || page.items.some((s) => s.userId !== userId)) {
-        throw new Error(`GET ${path} answered ${res.status} with an unexpected page: ${JSON.stringify(page).slice(0, 300)}`);
+      if (
+        res.status !== 200 ||
+        page.items.length !== 10 ||
+        !page.nextCursor ||
+        page.items.some((s) => s.userId !== userId)
+      ) {
+        throw new Error(
+          `GET ${path} answered ${res.status} with an unexpected page: ${JSON.stringify(page).slice(0, 300)}`,
+        );
       }
       log(`list: GET ${path} on ${server.url}`);
       const list = await measure({ url: `${server.url}${path}`, ...settings, server, options: { headers } });
       log('list: the same request from 1 connection (service time without queueing)');
-      const single = await measure({ url: `${server.url}${path}`, ...settings, connections: 1, server, options: { headers } });
+      const single = await measure({
+        url: `${server.url}${path}`,
+        ...settings,
+        connections: 1,
+        server,
+        options: { headers },
+      });
       return { list, listOneConnection: single, seeding: { ...seeded, fileBytes, queryPlan: plan } };
     } finally {
       await server.stop();
@@ -169,7 +212,11 @@ function machine() {
   const version = (pkg) => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
   let commit = null;
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     // not a git checkout
   }
@@ -193,11 +240,28 @@ const int = (v) => Math.round(v).toLocaleString('en');
 function printTable(results) {
   const rows = [
     ['floor', results.floor, 'bare Fastify { ok: true }'],
-    ['lifecycle', results.lifecycle, results.lifecycle && `${results.lifecycle.lifecyclesPerSecond.toFixed(0)} lifecycles/s (3 requests each)`],
+    [
+      'lifecycle',
+      results.lifecycle,
+      results.lifecycle && `${results.lifecycle.lifecyclesPerSecond.toFixed(0)} lifecycles/s (3 requests each)`,
+    ],
     ['list', results.list, 'GET ?limit=10, 1M sessions / 10k users'],
     ['list @1 conn', results.listOneConnection, 'diagnostic: no queueing'],
   ].filter(([, r]) => r);
-  const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server µs CPU/req', 'CPU server', 'autocannon', 'others', 'steal', 'note'];
+  const header = [
+    'scenario',
+    'conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'server µs CPU/req',
+    'CPU server',
+    'autocannon',
+    'others',
+    'steal',
+    'note',
+  ];
   const cpu = (v) => (v === null ? '—' : `${(v * 100).toFixed(0)}%`);
   const body = rows.map(([label, r, note]) => [
     label,
@@ -214,12 +278,18 @@ function printTable(results) {
     note,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const row of body) console.log(line(row));
-  console.log('(non-2xx counts non-2xx answers plus socket errors and timeouts; CPU columns are the share of one core used\n while measuring by the server, by autocannon (this process), by other programs, and taken by the hypervisor)');
+  console.log(
+    '(non-2xx counts non-2xx answers plus socket errors and timeouts; CPU columns are the share of one core used\n while measuring by the server, by autocannon (this process), by other programs, and taken by the hypervisor)',
+  );
   const busy = Object.entries(results).filter(([, r]) => (r.cpu.others ?? 0) + (r.cpu.steal ?? 0) > 0.1);
-  if (busy.length) console.log(`WARNING: other programs or virtual machines took CPU during ${busy.map(([k]) => k).join(', ')}; those figures understate this machine.`);
+  if (busy.length)
+    console.log(
+      `WARNING: other programs or virtual machines took CPU during ${busy.map(([k]) => k).join(', ')}; those figures understate this machine.`,
+    );
 }
 
 function judge(results) {
@@ -234,7 +304,11 @@ function judge(results) {
   }
   if (results.list) {
     const p99 = results.list.latencyMs.p99;
-    targets.push({ target: `list p99 <= ${TARGETS.listP99Ms} ms`, measured: `${ms(p99)} ms`, pass: p99 !== null && p99 <= TARGETS.listP99Ms && results.list.non2xx === 0 });
+    targets.push({
+      target: `list p99 <= ${TARGETS.listP99Ms} ms`,
+      measured: `${ms(p99)} ms`,
+      pass: p99 !== null && p99 <= TARGETS.listP99Ms && results.list.non2xx === 0,
+    });
   }
   const notes = [];
   if (results.list) {
@@ -246,7 +320,12 @@ function judge(results) {
     );
   }
   for (const [key, r] of Object.entries(results)) {
-    if (r && r.non2xx + r.errors + r.timeouts > 0) targets.push({ target: `${key}: every answer 2xx`, measured: `${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts ${JSON.stringify(r.statusCodes)}`, pass: false });
+    if (r && r.non2xx + r.errors + r.timeouts > 0)
+      targets.push({
+        target: `${key}: every answer 2xx`,
+        measured: `${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts ${JSON.stringify(r.statusCodes)}`,
+        pass: false,
+      });
   }
   console.log('');
   for (const t of targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured}`);
@@ -256,8 +335,13 @@ function judge(results) {
 
 const started = Date.now();
 const info = machine();
-if (info.loadAverageAtStart[0] > 0.5) log(`WARNING: load average ${info.loadAverageAtStart[0]} at start: other work is running (or has just run); see the "others" column.`);
-log(`${name}: ${info.cpus} × ${info.cpuModel}, node ${info.node}, SQLite ${info.sqlite}; ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per scenario, servers at LOG_LEVEL=${LOG_LEVEL}`);
+if (info.loadAverageAtStart[0] > 0.5)
+  log(
+    `WARNING: load average ${info.loadAverageAtStart[0]} at start: other work is running (or has just run); see the "others" column.`,
+  );
+log(
+  `${name}: ${info.cpus} × ${info.cpuModel}, node ${info.node}, SQLite ${info.sqlite}; ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per scenario, servers at LOG_LEVEL=${LOG_LEVEL}`,
+);
 if (profileDir) log(`profiling: servers run with --cpu-prof into ${profileDir}`);
 const results = {};
 let seeding = null;
@@ -275,7 +359,10 @@ try {
 
 printTable(results);
 const targets = judge(results);
-if (seeding) console.log(`\nseeding: ${seeding.sessions.toLocaleString('en')} sessions for ${seeding.users.toLocaleString('en')} users in ${seeding.seconds.toFixed(1)} s`);
+if (seeding)
+  console.log(
+    `\nseeding: ${seeding.sessions.toLocaleString('en')} sessions for ${seeding.users.toLocaleString('en')} users in ${seeding.seconds.toFixed(1)} s`,
+  );
 mkdirSync(RESULTS_DIR, { recursive: true });
 const file = join(RESULTS_DIR, `${name}.json`);
 const totalSeconds = (Date.now() - started) / 1000;

@@ -64,7 +64,10 @@ function prng(seed) {
 
 /** A v4-shaped UUID from the PRNG, like the app's randomUUID() ids but reproducible. */
 function uuid(random) {
-  const hex = (n) => Math.floor(random() * 16 ** n).toString(16).padStart(n, '0');
+  const hex = (n) =>
+    Math.floor(random() * 16 ** n)
+      .toString(16)
+      .padStart(n, '0');
   return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(random() * 4)]}${hex(3)}-${hex(12)}`;
 }
 
@@ -106,7 +109,8 @@ export function seedLearningSessions(file, { measuredUserId, users = 10_000, ses
     // Start times for every (user, session) pair, then sorted so rows go in in the order they would happen.
     const total = users * sessionsPerUser;
     const startMs = new Float64Array(total);
-    for (let i = 0; i < total; i++) startMs[i] = now - HISTORY_DAYS * DAY_MS + Math.floor(random() * (HISTORY_DAYS * DAY_MS - DAY_MS));
+    for (let i = 0; i < total; i++)
+      startMs[i] = now - HISTORY_DAYS * DAY_MS + Math.floor(random() * (HISTORY_DAYS * DAY_MS - DAY_MS));
     const order = new Uint32Array(total);
     for (let i = 0; i < total; i++) order[i] = i;
     order.sort((a, b) => startMs[a] - startMs[b]);

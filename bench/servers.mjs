@@ -56,7 +56,8 @@ export async function startServer({ name, script, env = {}, readyPath, nodeArgs 
 }
 
 let ticksPerSecond;
-const clockTicks = () => (ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
+const clockTicks = () =>
+  (ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
 
 /** CPU seconds (user, system) the process has used so far, from /proc on Linux; null elsewhere. */
 function cpuSeconds(pid) {
@@ -87,7 +88,8 @@ export function machineCpuSeconds() {
 async function waitUntilReady(child, url, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited with ${child.exitCode ?? child.signalCode}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`exited with ${child.exitCode ?? child.signalCode}`);
     try {
       const res = await fetch(url);
       if (res.ok) return;

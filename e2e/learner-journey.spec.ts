@@ -24,16 +24,24 @@ function recordSessions(page: Page): Promise<Recorded> {
       .find((c) => c.startsWith('csrf_token='))
       ?.slice('csrf_token='.length);
     if (!csrf) throw new Error('no csrf_token cookie');
-    const call = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+    const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const headers: Record<string, string> = { 'x-csrf-token': decodeURIComponent(csrf) };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as T;
     };
     type Session = { id: string } & Record<string, unknown>;
 
-    const vocabulary = await call<Session>('POST', '/api/learning-sessions', { type: 'vocabulary_review', language: 'fr', metadata: { deck: 'A1 food' } });
+    const vocabulary = await call<Session>('POST', '/api/learning-sessions', {
+      type: 'vocabulary_review',
+      language: 'fr',
+      metadata: { deck: 'A1 food' },
+    });
     await call<Session>('PATCH', `/api/learning-sessions/${vocabulary.id}`, {
       itemsStudied: 12,
       itemsCorrect: 9,
@@ -42,12 +50,20 @@ function recordSessions(page: Page): Promise<Recorded> {
     });
     const scenario = await call<Session>('POST', '/api/learning-sessions', { type: 'scenario', language: 'es' });
     const vocabularyDone = await call<Session>('POST', `/api/learning-sessions/${vocabulary.id}/complete`);
-    const scenarioDone = await call<Session>('POST', `/api/learning-sessions/${scenario.id}/complete`, { itemsStudied: 4, itemsCorrect: 1, itemsIncorrect: 3 });
+    const scenarioDone = await call<Session>('POST', `/api/learning-sessions/${scenario.id}/complete`, {
+      itemsStudied: 4,
+      itemsCorrect: 1,
+      itemsIncorrect: 3,
+    });
     return { vocabulary: vocabularyDone, scenario: scenarioDone } as unknown as Recorded;
   });
 }
 
-test('a learner registers, signs in again, studies, reviews their progress and uses an API token', async ({ page, request, context }) => {
+test('a learner registers, signs in again, studies, reviews their progress and uses an API token', async ({
+  page,
+  request,
+  context,
+}) => {
   const email = uniqueEmail('camille');
   let recorded: Recorded | undefined;
 
@@ -93,7 +109,12 @@ test('a learner registers, signs in again, studies, reviews their progress and u
 
   await test.step('record sessions through the API from the page', async () => {
     recorded = await recordSessions(page);
-    expect(recorded.vocabulary).toMatchObject({ type: 'vocabulary_review', language: 'fr', status: 'completed', accuracy: 0.75 });
+    expect(recorded.vocabulary).toMatchObject({
+      type: 'vocabulary_review',
+      language: 'fr',
+      status: 'completed',
+      accuracy: 0.75,
+    });
     expect(recorded.vocabulary.durationSeconds).toBeGreaterThanOrEqual(0);
   });
 
@@ -167,7 +188,9 @@ test('a learner registers, signs in again, studies, reviews their progress and u
     const anonymous = await request.get(`/api/learning-sessions/${id}`);
     expect(anonymous.status()).toBe(401);
 
-    const response = await request.get(`/api/learning-sessions/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await request.get(`/api/learning-sessions/${id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status()).toBe(200);
     const session = (await response.json()) as LearningSession;
     expect(session).toMatchObject({
@@ -198,7 +221,9 @@ test('a learner registers, signs in again, studies, reviews their progress and u
     await expect(dialog).toBeHidden();
     await expect(page.getByText('You have no API tokens.')).toBeVisible();
 
-    const response = await request.get(`/api/learning-sessions/${recorded!.vocabulary.id}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await request.get(`/api/learning-sessions/${recorded!.vocabulary.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status()).toBe(401);
   });
 
@@ -207,7 +232,13 @@ test('a learner registers, signs in again, studies, reviews their progress and u
     for (const path of ['/', '/history', '/account']) {
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-      if (path === '/') await expect(page.getByRole('region', { name: 'Recent sessions' }).getByRole('row').filter({ hasText: 'Vocabulary review' })).toBeVisible();
+      if (path === '/')
+        await expect(
+          page
+            .getByRole('region', { name: 'Recent sessions' })
+            .getByRole('row')
+            .filter({ hasText: 'Vocabulary review' }),
+        ).toBeVisible();
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(scrollWidth, `horizontal overflow on ${path}`).toBeLessThanOrEqual(360);
     }
@@ -216,7 +247,9 @@ test('a learner registers, signs in again, studies, reviews their progress and u
 
 test('a visitor to a protected page logs in and comes back to it', async ({ page, request }) => {
   const email = uniqueEmail('visitor');
-  const registered = await request.post('/api/auth/register', { data: { email, password: PASSWORD, displayName: 'Visitor' } });
+  const registered = await request.post('/api/auth/register', {
+    data: { email, password: PASSWORD, displayName: 'Visitor' },
+  });
   expect(registered.status()).toBe(201);
 
   await page.goto('/history?type=scenario');

@@ -13,7 +13,9 @@ function newest(path) {
 }
 
 const output = 'dist/server/main.js';
-const sources = Math.max(...['src/server', 'src/shared', 'src/cli', 'tsconfig.server.json', 'tsconfig.base.json'].map(newest));
+const sources = Math.max(
+  ...['src/server', 'src/shared', 'src/cli', 'tsconfig.server.json', 'tsconfig.base.json'].map(newest),
+);
 if (!existsSync(output) || statSync(output).mtimeMs < sources) {
   console.log('Building the server for the benchmark…');
   execSync('npm run build:server', { stdio: 'inherit' });

@@ -25,9 +25,17 @@ const steps = [
   () => run('build', 'npm', ['run', 'build']),
   () =>
     run('unit and integration tests, with coverage', 'npx', [
-      'vitest', 'run', '--coverage', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`,
+      'vitest',
+      'run',
+      '--coverage',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${results}/vitest.json`,
     ]),
-  () => run('browser journeys (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json` }),
+  () =>
+    run('browser journeys (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json`,
+    }),
 ];
 
 let ok = true;
@@ -39,9 +47,14 @@ for (const step of steps) {
 }
 
 const unit = counts(`${results}/vitest.json`, (j) => ({ passed: j.numPassedTests, failed: j.numFailedTests }));
-const e2e = counts(`${results}/playwright.json`, (j) => ({ passed: j.stats.expected + j.stats.flaky, failed: j.stats.unexpected }));
+const e2e = counts(`${results}/playwright.json`, (j) => ({
+  passed: j.stats.expected + j.stats.flaky,
+  failed: j.stats.unexpected,
+}));
 const passed = unit.passed + e2e.passed;
 const failed = unit.failed + e2e.failed + (ok ? 0 : unit.failed + e2e.failed === 0 ? 1 : 0);
-console.log(`\nvitest: ${unit.passed} passed, ${unit.failed} failed; playwright: ${e2e.passed} passed, ${e2e.failed} failed`);
+console.log(
+  `\nvitest: ${unit.passed} passed, ${unit.failed} failed; playwright: ${e2e.passed} passed, ${e2e.failed} failed`,
+);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(ok ? 0 : 1);

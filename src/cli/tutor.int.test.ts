@@ -36,9 +36,26 @@ describe('the tutor command', () => {
     const url = await sqliteFile();
     const env = { DATABASE_URL: url, SCRYPT_LOG2N: '10' };
     const io = capture();
-    expect(await runCli(['create-admin', '--email', 'Chief@Example.test', '--password', 'very secret'], env, io.push.out, io.push.err)).toBe(0);
-    expect(await runCli(['create-admin', '--email', 'chief@example.test', '--password', 'new secret!'], env, io.push.out, io.push.err)).toBe(0);
-    expect(io.out).toEqual(['created admin chief@example.test', 'chief@example.test is now an admin with the new password']);
+    expect(
+      await runCli(
+        ['create-admin', '--email', 'Chief@Example.test', '--password', 'very secret'],
+        env,
+        io.push.out,
+        io.push.err,
+      ),
+    ).toBe(0);
+    expect(
+      await runCli(
+        ['create-admin', '--email', 'chief@example.test', '--password', 'new secret!'],
+        env,
+        io.push.out,
+        io.push.err,
+      ),
+    ).toBe(0);
+    expect(io.out).toEqual([
+      'created admin chief@example.test',
+      'chief@example.test is now an admin with the new password',
+    ]);
     const database = openDatabase(url);
     const users = await database.db.selectFrom('users').select(['email', 'role']).execute();
     await database.close();
@@ -47,7 +64,14 @@ describe('the tutor command', () => {
 
   it('refuses create-admin without an email or with a short password', async () => {
     const io = capture();
-    expect(await runCli(['create-admin', '--email', 'a@b.c', '--password', 'short'], { DATABASE_URL: 'sqlite::memory:' }, io.push.out, io.push.err)).toBe(1);
+    expect(
+      await runCli(
+        ['create-admin', '--email', 'a@b.c', '--password', 'short'],
+        { DATABASE_URL: 'sqlite::memory:' },
+        io.push.out,
+        io.push.err,
+      ),
+    ).toBe(1);
     expect(io.err[0]).toContain('--password of at least 8 characters');
   });
 

@@ -35,7 +35,11 @@ export async function runCli(
     return 0;
   }
   if (command === 'create-admin') {
-    const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({
+      args: rest,
+      options: { email: { type: 'string' }, password: { type: 'string' } },
+      strict: true,
+    });
     if (!values.email || !values.password || values.password.length < 8) {
       err('create-admin needs --email and a --password of at least 8 characters');
       return 1;

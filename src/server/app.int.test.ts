@@ -26,9 +26,16 @@ describe.each(testDatabases())('the application on $name', (kind) => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/health', '/api/auth/register', '/api/learning-sessions/', '/api/learning-sessions/{id}/complete']),
+      expect.arrayContaining([
+        '/api/health',
+        '/api/auth/register',
+        '/api/learning-sessions/',
+        '/api/learning-sessions/{id}/complete',
+      ]),
     );
-    expect(doc.paths['/api/learning-sessions/{id}'].patch.requestBody.content['application/json'].schema.properties).toHaveProperty('itemsStudied');
+    expect(
+      doc.paths['/api/learning-sessions/{id}'].patch.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('itemsStudied');
     const page = await t.app.inject({ method: 'GET', url: '/api/docs' });
     expect([200, 302]).toContain(page.statusCode);
   });
@@ -47,7 +54,12 @@ describe.each(testDatabases())('the application on $name', (kind) => {
   });
 
   it('answers a wrong content type and an oversized body in the error shape', async () => {
-    const wrongType = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<hi/>' });
+    const wrongType = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<hi/>',
+    });
     expect(wrongType.statusCode).toBe(415);
     expect(wrongType.json().error.code).toBe('unsupported_media_type');
     const huge = await t.app.inject({
@@ -89,8 +101,14 @@ describe.each(testDatabases())('the application on $name', (kind) => {
 
   it('creates the configured admin on start when there is none', async () => {
     const database = await kind.open();
-    const app = await buildApp(testConfig({ admin: { email: 'root@example.test', password: 'admin password' } }), { database });
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'root@example.test', password: 'admin password' } });
+    const app = await buildApp(testConfig({ admin: { email: 'root@example.test', password: 'admin password' } }), {
+      database,
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'root@example.test', password: 'admin password' },
+    });
     expect(res.json().user.role).toBe('admin');
     await app.close();
     await database.close();

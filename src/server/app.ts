@@ -6,7 +6,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -107,11 +112,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Language Tutor API', version: '0.1.0', description: 'Every answer is JSON; errors are `{ "error": { "code", "message", "details"? } }`.' },
+      info: {
+        title: 'Language Tutor API',
+        version: '0.1.0',
+        description: 'Every answer is JSON; errors are `{ "error": { "code", "message", "details"? } }`.',
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/auth/tokens' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'tutor_session', description: 'Browser session; unsafe methods also need the x-csrf-token header' },
+          cookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'tutor_session',
+            description: 'Browser session; unsafe methods also need the x-csrf-token header',
+          },
         },
       },
       security: [{ bearer: [] }, { cookie: [] }],

@@ -47,9 +47,12 @@ describe('configuration', () => {
     });
   });
 
-  it.each(['sqlite::memory:', 'sqlite:/var/lib/tutor/tutor.db', 'postgresql://u:p@h/db'])('accepts DATABASE_URL %s', (url) => {
-    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
-  });
+  it.each(['sqlite::memory:', 'sqlite:/var/lib/tutor/tutor.db', 'postgresql://u:p@h/db'])(
+    'accepts DATABASE_URL %s',
+    (url) => {
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    },
+  );
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: '' })).toMatchObject({ port: 3000, logLevel: 'info' });

@@ -7,7 +7,10 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 
 const EnvSchema = z
   .object({
-    PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000)),
+    PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
+    ),
     HOST: z.preprocess(emptyToUndefined, z.string().min(1).default('127.0.0.1')),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
@@ -19,12 +22,24 @@ const EnvSchema = z
         .default('sqlite:data/tutor.db'),
     ),
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email({ error: 'must be a valid email address' }).optional()),
-    ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, { error: 'must be at least 8 characters' }).optional()),
+    ADMIN_PASSWORD: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+    ),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('info')),
-    SESSION_IDLE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).int().min(1).default(120)),
-    SWEEP_INTERVAL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).int().min(1).default(60)),
+    SESSION_IDLE_MINUTES: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ error: 'must be a number' }).int().min(1).default(120),
+    ),
+    SWEEP_INTERVAL_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ error: 'must be a number' }).int().min(1).default(60),
+    ),
     COOKIE_SECURE: z.preprocess(emptyToUndefined, bool.default(false)),
-    SCRYPT_LOG2N: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).int().min(10).max(20).default(16)),
+    SCRYPT_LOG2N: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ error: 'must be a number' }).int().min(10).max(20).default(16),
+    ),
     TRUST_PROXY: z.preprocess(emptyToUndefined, bool.default(false)),
     WEB_DIST_DIR: z.preprocess(emptyToUndefined, z.string().default('dist/web')),
   })
@@ -61,14 +76,19 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`));
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`,
+      ),
+    );
   }
   const e = parsed.data;
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
+    admin:
+      e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
     logLevel: e.LOG_LEVEL,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,

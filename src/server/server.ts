@@ -3,7 +3,10 @@ import { buildApp, type AppDeps } from './app.js';
 import type { Config } from './config.js';
 
 /** Builds the app and listens; answers the running app and the address it listens on. */
-export async function startServer(config: Config, deps: AppDeps = {}): Promise<{ app: FastifyInstance; address: string }> {
+export async function startServer(
+  config: Config,
+  deps: AppDeps = {},
+): Promise<{ app: FastifyInstance; address: string }> {
   const app = await buildApp(config, deps);
   const address = await app.listen({ port: config.port, host: config.host });
   return { app, address };

@@ -16,7 +16,11 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
-const email = z.string().trim().toLowerCase().pipe(z.email({ error: 'must be a valid email address' }).max(254));
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'must be a valid email address' }).max(254));
 const newPassword = z
   .string()
   .min(8, { error: 'must be at least 8 characters' })
@@ -63,7 +67,14 @@ export const ApiTokenSchema = z.object({
 });
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
 
-export const CreateTokenBodySchema = z.strictObject({ name: z.string().trim().min(1, { error: 'must not be empty' }).max(100) });
-export const CreatedTokenSchema = z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() });
+export const CreateTokenBodySchema = z.strictObject({
+  name: z.string().trim().min(1, { error: 'must not be empty' }).max(100),
+});
+export const CreatedTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  token: z.string(),
+  createdAt: z.string(),
+});
 export type CreatedToken = z.infer<typeof CreatedTokenSchema>;
 export const TokenListSchema = z.object({ items: z.array(ApiTokenSchema) });

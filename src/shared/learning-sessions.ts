@@ -27,7 +27,10 @@ export const LearningSessionSchema = z.object({
 });
 export type LearningSession = z.infer<typeof LearningSessionSchema>;
 
-const count = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must not be negative' });
+const count = z
+  .number({ error: 'must be a number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must not be negative' });
 const metadata = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
   .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= METADATA_MAX_BYTES, {

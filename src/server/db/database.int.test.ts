@@ -28,9 +28,23 @@ describe.each(testDatabases())('the database layer on $name', (kind) => {
   it('recognises a unique violation, and nothing else as one', async () => {
     const database = await kind.open();
     await migrateToLatest(database.db, database.schema);
-    const user = { id: 'u1', email: 'a@b.c', password_hash: 'x', display_name: 'A', native_language: 'en', timezone: 'UTC', role: 'learner' as const, created_at: 'now', updated_at: 'now' };
+    const user = {
+      id: 'u1',
+      email: 'a@b.c',
+      password_hash: 'x',
+      display_name: 'A',
+      native_language: 'en',
+      timezone: 'UTC',
+      role: 'learner' as const,
+      created_at: 'now',
+      updated_at: 'now',
+    };
     await database.db.insertInto('users').values(user).execute();
-    const duplicate = await database.db.insertInto('users').values(user).execute().catch((e: unknown) => e);
+    const duplicate = await database.db
+      .insertInto('users')
+      .values(user)
+      .execute()
+      .catch((e: unknown) => e);
     expect(isUniqueViolation(duplicate)).toBe(true);
     const missingTable = await sql`select * from no_such_table`.execute(database.db).catch((e: unknown) => e);
     expect(isUniqueViolation(missingTable)).toBe(false);
@@ -41,7 +55,17 @@ describe.each(testDatabases())('the database layer on $name', (kind) => {
   it('rolls back a write transaction that fails half-way', async () => {
     const database = await kind.open();
     await migrateToLatest(database.db, database.schema);
-    const user = { id: 'u2', email: 'r@b.c', password_hash: 'x', display_name: 'R', native_language: 'en', timezone: 'UTC', role: 'learner' as const, created_at: 'now', updated_at: 'now' };
+    const user = {
+      id: 'u2',
+      email: 'r@b.c',
+      password_hash: 'x',
+      display_name: 'R',
+      native_language: 'en',
+      timezone: 'UTC',
+      role: 'learner' as const,
+      created_at: 'now',
+      updated_at: 'now',
+    };
     await expect(
       database.writeTransaction(async (trx) => {
         await trx.insertInto('users').values(user).execute();
@@ -63,12 +87,15 @@ describe('opening databases', () => {
     await store.drop();
   });
 
-  it.runIf(testDatabases().some((d) => d.name === 'postgres'))('opens PostgreSQL from a URL alone, in its default schema', async () => {
-    const database = openDatabase(TEST_POSTGRES_URL);
-    expect(database.schema).toBeNull();
-    expect((await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows).toEqual([{ one: 1 }]);
-    await database.close();
-  });
+  it.runIf(testDatabases().some((d) => d.name === 'postgres'))(
+    'opens PostgreSQL from a URL alone, in its default schema',
+    async () => {
+      const database = openDatabase(TEST_POSTGRES_URL);
+      expect(database.schema).toBeNull();
+      expect((await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows).toEqual([{ one: 1 }]);
+      await database.close();
+    },
+  );
 });
 
 describe('the SQLite statement cache', () => {

@@ -42,7 +42,13 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, dialect: 'sqlite', schema: null, writeTransaction: (fn) => sqliteImmediateTransaction(db, fn), close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'sqlite',
+      schema: null,
+      writeTransaction: (fn) => sqliteImmediateTransaction(db, fn),
+      close: () => db.destroy(),
+    };
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -50,7 +56,13 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', schema: options.pgSchema ?? null, writeTransaction: (fn) => db.transaction().execute(fn), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    schema: options.pgSchema ?? null,
+    writeTransaction: (fn) => db.transaction().execute(fn),
+    close: () => db.destroy(),
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 500;

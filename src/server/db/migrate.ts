@@ -21,9 +21,12 @@ export async function migrateToLatest(db: Kysely<DB>, schema: string | null = nu
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new MigrationFailedError(`migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`, {
-      cause: result.error,
-    });
+    throw new MigrationFailedError(
+      `migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`,
+      {
+        cause: result.error,
+      },
+    );
   }
   return result;
 }

@@ -49,7 +49,10 @@ export function createAuthenticator(auth: AuthService, options: { cookieSecure: 
     if (principal.via === 'cookie' && UNSAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || sent !== principal.csrfToken) {
-        throw new ForbiddenError('csrf_failed', `send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie`);
+        throw new ForbiddenError(
+          'csrf_failed',
+          `send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie`,
+        );
       }
     }
     request.principal = principal;

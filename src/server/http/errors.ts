@@ -62,7 +62,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   database_unavailable: 503,
 };
 
-const HTTP_CODES: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type', 404: 'not_found' };
+const HTTP_CODES: Record<number, string> = {
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  404: 'not_found',
+};
 
 function body(code: string, message: string, details?: ErrorDetail[]): ErrorBody {
   return { error: details ? { code, message, details } : { code, message } };
@@ -81,7 +85,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
         }
         return [{ field: path || context, message: v.message ?? 'is not valid' }];
       });
-      return reply.status(400).send(body('validation_failed', `invalid ${context}: ${details.map((d) => d.field).join(', ')}`, details));
+      return reply
+        .status(400)
+        .send(body('validation_failed', `invalid ${context}: ${details.map((d) => d.field).join(', ')}`, details));
     }
     if (err instanceof DomainError) {
       if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
@@ -91,14 +97,17 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status !== undefined && status >= 400 && status < 500) {
       // Fastify's own refusals: malformed JSON, wrong content type, body too large…
       if ((err as FastifyError).code?.startsWith('FST_ERR_CTP_') && status === 400) {
-        return reply.status(400).send(body('validation_failed', 'the body is not valid JSON', [{ field: 'body', message: 'must be valid JSON' }]));
+        return reply
+          .status(400)
+          .send(
+            body('validation_failed', 'the body is not valid JSON', [{ field: 'body', message: 'must be valid JSON' }]),
+          );
       }
       return reply.status(status).send(body(HTTP_CODES[status] ?? 'bad_request', err.message));
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('internal_error', 'something went wrong on our side; it has been logged'));
   });
-
 }
 
 /** The answer for a path no route serves. */

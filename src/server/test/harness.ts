@@ -63,10 +63,20 @@ export class TestUser {
   }
 
   /** Sends a request as this user's browser (cookie + CSRF header unless `csrf: false`). */
-  async request(method: Method, url: string, body?: unknown, options: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+  async request(
+    method: Method,
+    url: string,
+    body?: unknown,
+    options: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { cookie: this.cookieHeader(), ...options.headers };
     if (options.csrf !== false && method !== 'GET') headers['x-csrf-token'] = this.csrf;
-    const response = await this.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+    const response = await this.app.inject({
+      method,
+      url,
+      headers,
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     absorbCookies(this.cookies, response);
     return response;
   }
@@ -85,7 +95,11 @@ export function absorbCookies(jar: Record<string, string>, response: LightMyRequ
 export async function registerUser(app: FastifyInstance, overrides: Record<string, unknown> = {}): Promise<TestUser> {
   const email = (overrides.email as string | undefined) ?? uniqueEmail();
   const password = (overrides.password as string | undefined) ?? 'correct horse battery';
-  const response = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password, ...overrides } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: { email, password, ...overrides },
+  });
   if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
   const jar: Record<string, string> = {};
   absorbCookies(jar, response);
@@ -94,5 +108,10 @@ export async function registerUser(app: FastifyInstance, overrides: Record<strin
 
 /** Sends a request with a bearer token. */
 export function withToken(app: FastifyInstance, token: string, method: Method, url: string, body?: unknown) {
-  return app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+  return app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
 }

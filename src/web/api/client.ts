@@ -98,8 +98,13 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
   const error = isErrorBody(payload)
     ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details ?? [])
-    : new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`.trim());
-  if (response.status === 401 && error.code === 'unauthenticated') window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
+    : new ApiError(
+        response.status,
+        'http_error',
+        `The server answered ${response.status} ${response.statusText}`.trim(),
+      );
+  if (response.status === 401 && error.code === 'unauthenticated')
+    window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
   throw error;
 }
 
@@ -121,7 +126,8 @@ export const learningSessionsApi = {
     request<LearningSession>('PATCH', `/learning-sessions/${encodeURIComponent(id)}`, body),
   complete: (id: string, body?: UpdateLearningSessionBody) =>
     request<LearningSession>('POST', `/learning-sessions/${encodeURIComponent(id)}/complete`, body),
-  list: (params: ListSessionsParams = {}) => request<LearningSessionPage>('GET', withQuery('/learning-sessions', { ...params })),
+  list: (params: ListSessionsParams = {}) =>
+    request<LearningSessionPage>('GET', withQuery('/learning-sessions', { ...params })),
   /** Totals of completed sessions started in [from, to); both ISO date-times. */
   stats: (range: { from?: string; to?: string } = {}) =>
     request<LearningSessionStats>('GET', withQuery('/learning-sessions/stats', range)),

@@ -16,7 +16,11 @@ export function ErrorAlert({ children }: { children: ReactNode }) {
  */
 export function StatusMessage({ children, className }: { children: ReactNode; className?: string }) {
   return (
-    <p className={`status-message${children ? ' status-message-visible' : ''}${className ? ` ${className}` : ''}`} role="status" aria-live="polite">
+    <p
+      className={`status-message${children ? ' status-message-visible' : ''}${className ? ` ${className}` : ''}`}
+      role="status"
+      aria-live="polite"
+    >
       {children}
     </p>
   );

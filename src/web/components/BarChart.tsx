@@ -43,7 +43,16 @@ function ticks(max: number): number[] {
  * An SVG bar chart that is an image with a title and summary to assistive technology, with the numbers in a
  * visually hidden table. It draws at the width of its container, so labels stay legible on a phone.
  */
-export function BarChart({ title, summary, data, labelHeader, valueHeader, unit, minScale = 1, minHeight = 220 }: BarChartProps) {
+export function BarChart({
+  title,
+  summary,
+  data,
+  labelHeader,
+  valueHeader,
+  unit,
+  minScale = 1,
+  minHeight = 220,
+}: BarChartProps) {
   const id = useId();
   const boxRef = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: minHeight });
@@ -77,7 +86,13 @@ export function BarChart({ title, summary, data, labelHeader, valueHeader, unit,
     <figure className="chart">
       <div ref={boxRef} className="chart-box" style={{ minHeight }}>
         {width > 0 && (
-          <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+          <svg
+            width={width}
+            height={height}
+            viewBox={`0 0 ${width} ${height}`}
+            role="img"
+            aria-labelledby={`${id}-title ${id}-desc`}
+          >
             <title id={`${id}-title`}>{title}</title>
             <desc id={`${id}-desc`}>{summary}</desc>
             <text x={MARGIN.left - 8} y={MARGIN.top - 10} className="chart-unit" textAnchor="end">
@@ -85,7 +100,13 @@ export function BarChart({ title, summary, data, labelHeader, valueHeader, unit,
             </text>
             {scaleTicks.map((t) => (
               <g key={t}>
-                <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} className={t === 0 ? 'chart-axis' : 'chart-grid'} />
+                <line
+                  x1={MARGIN.left}
+                  x2={width - MARGIN.right}
+                  y1={y(t)}
+                  y2={y(t)}
+                  className={t === 0 ? 'chart-axis' : 'chart-grid'}
+                />
                 <text x={MARGIN.left - 8} y={y(t)} dy="0.32em" textAnchor="end" className="chart-tick">
                   {t}
                 </text>
@@ -98,7 +119,14 @@ export function BarChart({ title, summary, data, labelHeader, valueHeader, unit,
               return (
                 <g key={d.key}>
                   {h > 0 && (
-                    <rect x={cx - barW / 2} y={MARGIN.top + plotH - h} width={barW} height={h} rx={Math.min(4, barW / 3)} className={d.highlight ? 'chart-bar chart-bar-highlight' : 'chart-bar'}>
+                    <rect
+                      x={cx - barW / 2}
+                      y={MARGIN.top + plotH - h}
+                      width={barW}
+                      height={h}
+                      rx={Math.min(4, barW / 3)}
+                      className={d.highlight ? 'chart-bar chart-bar-highlight' : 'chart-bar'}
+                    >
                       <title>{`${d.label}: ${d.valueLabel}`}</title>
                     </rect>
                   )}
@@ -108,7 +136,12 @@ export function BarChart({ title, summary, data, labelHeader, valueHeader, unit,
                     </text>
                   )}
                   {showLabel && (
-                    <text x={cx} y={height - MARGIN.bottom + 18} textAnchor="middle" className={d.highlight ? 'chart-label chart-label-highlight' : 'chart-label'}>
+                    <text
+                      x={cx}
+                      y={height - MARGIN.bottom + 18}
+                      textAnchor="middle"
+                      className={d.highlight ? 'chart-label chart-label-highlight' : 'chart-label'}
+                    >
                       {d.axisLabel}
                     </text>
                   )}

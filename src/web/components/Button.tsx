@@ -8,7 +8,17 @@ interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   busyLabel?: string;
 }
 
-export function Button({ variant = 'primary', size = 'normal', busy = false, busyLabel, className, children, onClick, type = 'button', ...rest }: ButtonProps) {
+export function Button({
+  variant = 'primary',
+  size = 'normal',
+  busy = false,
+  busyLabel,
+  className,
+  children,
+  onClick,
+  type = 'button',
+  ...rest
+}: ButtonProps) {
   const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
     if (busy) {
       event.preventDefault();
@@ -16,9 +26,18 @@ export function Button({ variant = 'primary', size = 'normal', busy = false, bus
     }
     onClick?.(event);
   };
-  const classes = ['btn', `btn-${variant}`, size === 'small' ? 'btn-small' : '', className ?? ''].filter(Boolean).join(' ');
+  const classes = ['btn', `btn-${variant}`, size === 'small' ? 'btn-small' : '', className ?? '']
+    .filter(Boolean)
+    .join(' ');
   return (
-    <button {...rest} type={type} className={classes} aria-disabled={busy || rest['aria-disabled'] || undefined} data-busy={busy || undefined} onClick={handleClick}>
+    <button
+      {...rest}
+      type={type}
+      className={classes}
+      aria-disabled={busy || rest['aria-disabled'] || undefined}
+      data-busy={busy || undefined}
+      onClick={handleClick}
+    >
       {busy && <span className="spinner" aria-hidden="true" />}
       <span>{busy && busyLabel ? busyLabel : children}</span>
     </button>

@@ -18,7 +18,17 @@ interface ConfirmDialogProps {
  * A modal question on the native <dialog>: it traps focus, closes on Escape and gives focus back to the
  * button that opened it.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, busyLabel, busy = false, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  busyLabel,
+  busy = false,
+  error,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {

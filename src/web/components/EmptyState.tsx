@@ -1,9 +1,28 @@
 import type { ReactNode } from 'react';
 
-export function EmptyState({ title, children, icon = 'book' }: { title: string; children?: ReactNode; icon?: 'book' | 'chart' | 'search' }) {
+export function EmptyState({
+  title,
+  children,
+  icon = 'book',
+}: {
+  title: string;
+  children?: ReactNode;
+  icon?: 'book' | 'chart' | 'search';
+}) {
   return (
     <div className="empty-state">
-      <svg className="empty-state-icon" aria-hidden="true" viewBox="0 0 24 24" width="28" height="28" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+      <svg
+        className="empty-state-icon"
+        aria-hidden="true"
+        viewBox="0 0 24 24"
+        width="28"
+        height="28"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
         {icon === 'book' && (
           <>
             <path d="M4 19.5A2.5 2.5 0 0 1 6.5 17H20" />

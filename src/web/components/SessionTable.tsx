@@ -30,7 +30,12 @@ export function SessionTable({ caption, sessions, timeZone, captionHidden = fals
       <thead role="rowgroup">
         <tr role="row">
           {COLUMNS.map((c) => (
-            <th key={c} role="columnheader" scope="col" className={c === 'Items' || c === 'Accuracy' || c === 'Duration' ? 'num' : undefined}>
+            <th
+              key={c}
+              role="columnheader"
+              scope="col"
+              className={c === 'Items' || c === 'Accuracy' || c === 'Duration' ? 'num' : undefined}
+            >
               {c}
             </th>
           ))}

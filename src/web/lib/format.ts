@@ -53,7 +53,9 @@ export function sessionAccuracy(session: LearningSession): number | null {
 }
 
 export function formatDateTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+    new Date(iso),
+  );
 }
 
 export function formatCount(n: number, one: string, many: string): string {
@@ -63,13 +65,17 @@ export function formatCount(n: number, one: string, many: string): string {
 /** A calendar day ('YYYY-MM-DD', already in the learner's zone) in words. */
 export function formatDay(date: string, style: 'short' | 'long'): string {
   const options: Intl.DateTimeFormatOptions =
-    style === 'short' ? { day: 'numeric', timeZone: 'UTC' } : { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' };
+    style === 'short'
+      ? { day: 'numeric', timeZone: 'UTC' }
+      : { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' };
   return new Intl.DateTimeFormat(undefined, options).format(new Date(`${date}T00:00:00Z`));
 }
 
 /** The weekday's initial of a calendar day ('YYYY-MM-DD'). */
 export function formatWeekday(date: string): string {
-  return new Intl.DateTimeFormat(undefined, { weekday: 'narrow', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  return new Intl.DateTimeFormat(undefined, { weekday: 'narrow', timeZone: 'UTC' }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
 }
 
 /** The API's messages are lower-case fragments ("must not be empty"); the UI shows them as sentences. */
@@ -94,6 +100,12 @@ export function browserTimeZone(): string {
 }
 
 /** Totals of several { seconds, sessions } buckets (days of activity, types of stats). */
-export function sumBuckets(buckets: readonly { seconds: number; sessions: number }[]): { seconds: number; sessions: number } {
-  return buckets.reduce((acc, b) => ({ seconds: acc.seconds + b.seconds, sessions: acc.sessions + b.sessions }), { seconds: 0, sessions: 0 });
+export function sumBuckets(buckets: readonly { seconds: number; sessions: number }[]): {
+  seconds: number;
+  sessions: number;
+} {
+  return buckets.reduce((acc, b) => ({ seconds: acc.seconds + b.seconds, sessions: acc.sessions + b.sessions }), {
+    seconds: 0,
+    sessions: 0,
+  });
 }

@@ -32,7 +32,9 @@ export function useQuery<T>(key: string, fetcher: () => Promise<T>): QueryState<
     let live = true;
     load().then(
       (data) => live && setSettled({ id, key, data, error: undefined }),
-      (err: unknown) => live && setSettled((prev) => ({ id, key, data: prev?.key === key ? prev.data : undefined, error: asApiError(err) })),
+      (err: unknown) =>
+        live &&
+        setSettled((prev) => ({ id, key, data: prev?.key === key ? prev.data : undefined, error: asApiError(err) })),
     );
     return () => {
       live = false;

@@ -49,5 +49,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['login_failures', 'api_tokens', 'auth_sessions', 'users']) await db.schema.dropTable(table).execute();
+  for (const table of ['login_failures', 'api_tokens', 'auth_sessions', 'users'])
+    await db.schema.dropTable(table).execute();
 }

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/databases.js';
 import { buildApp } from '../../app.js';
-import { absorbCookies, registerUser, startTestApp, testConfig, TestUser, uniqueEmail, withToken, type TestApp } from '../../test/harness.js';
+import {
+  absorbCookies,
+  registerUser,
+  startTestApp,
+  testConfig,
+  TestUser,
+  uniqueEmail,
+  withToken,
+  type TestApp,
+} from '../../test/harness.js';
 import { LOGIN_WINDOW_MS, SESSION_LIFETIME_MS } from './auth.service.js';
 
 describe.each(testDatabases())('accounts on $name', (kind) => {
@@ -19,7 +28,11 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
   describe('registering', () => {
     it('creates a learner with defaults, signs them in and sets httpOnly session and readable CSRF cookies', async () => {
       const email = uniqueEmail();
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: email.toUpperCase(), password: 'long enough pw' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { email: email.toUpperCase(), password: 'long enough pw' },
+      });
       expect(res.statusCode).toBe(201);
       expect(res.json().user).toEqual({
         id: expect.any(String),
@@ -32,24 +45,41 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
       });
       expect(res.body).not.toContain('password');
       const cookies = res.cookies as { name: string; httpOnly?: boolean; sameSite?: string; path?: string }[];
-      expect(cookies.find((c) => c.name === 'tutor_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+      expect(cookies.find((c) => c.name === 'tutor_session')).toMatchObject({
+        httpOnly: true,
+        sameSite: 'Lax',
+        path: '/',
+      });
       expect(cookies.find((c) => c.name === 'csrf_token')?.httpOnly).toBeFalsy();
       const jar: Record<string, string> = {};
       absorbCookies(jar, res);
-      const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `tutor_session=${jar.tutor_session}` } });
+      const me = await t.app.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: { cookie: `tutor_session=${jar.tutor_session}` },
+      });
       expect(me.json().user.email).toBe(email);
     });
 
     it('keeps the display name, native language and time zone given', async () => {
       const user = await registerUser(t.app, { displayName: 'Ana', nativeLanguage: 'pt', timezone: 'Europe/Lisbon' });
       const me = (await user.request('GET', '/api/auth/me')).json().user;
-      expect(me).toMatchObject({ displayName: 'Ana', nativeLanguage: 'pt', timezone: 'Europe/Lisbon', role: 'learner' });
+      expect(me).toMatchObject({
+        displayName: 'Ana',
+        nativeLanguage: 'pt',
+        timezone: 'Europe/Lisbon',
+        role: 'learner',
+      });
     });
 
     it('refuses a second account for the same email, whatever its case, with 409 email_taken', async () => {
       const email = uniqueEmail();
       await registerUser(t.app, { email });
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: ` ${email.toUpperCase()} `, password: 'another password' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { email: ` ${email.toUpperCase()} `, password: 'another password' },
+      });
       expect(res.statusCode).toBe(409);
       expect(res.json().error.code).toBe('email_taken');
     });
@@ -102,7 +132,8 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
     });
 
     it('answers 429 after ten failures a minute from one address, whatever the emails', async () => {
-      for (let i = 0; i < 10; i++) expect((await login(uniqueEmail('spray'), 'bad guess', '10.3.0.1')).statusCode).toBe(401);
+      for (let i = 0; i < 10; i++)
+        expect((await login(uniqueEmail('spray'), 'bad guess', '10.3.0.1')).statusCode).toBe(401);
       const user = await registerUser(t.app);
       expect((await login(user.email, user.password, '10.3.0.1')).statusCode).toBe(429);
       expect((await login(user.email, user.password, '10.3.0.2')).statusCode).toBe(200);
@@ -137,7 +168,10 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
 
     it('answers 401 for no cookie, a made-up cookie, and an expired session', async () => {
       expect((await t.app.inject({ method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
-      expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: 'tutor_session=forged' } })).statusCode).toBe(401);
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: 'tutor_session=forged' } }))
+          .statusCode,
+      ).toBe(401);
       const user = await registerUser(t.app);
       t.clock.advance(SESSION_LIFETIME_MS + 1);
       expect((await user.request('GET', '/api/auth/me')).statusCode).toBe(401);
@@ -148,7 +182,12 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
   describe('CSRF', () => {
     it('refuses a cookie-authenticated write without the x-csrf-token header with 403 csrf_failed', async () => {
       const user = await registerUser(t.app);
-      const res = await user.request('POST', '/api/learning-sessions', { type: 'scenario', language: 'es' }, { csrf: false });
+      const res = await user.request(
+        'POST',
+        '/api/learning-sessions',
+        { type: 'scenario', language: 'es' },
+        { csrf: false },
+      );
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('csrf_failed');
       expect((await user.request('GET', '/api/learning-sessions')).json().items).toHaveLength(0);
@@ -158,7 +197,12 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
       const user = await registerUser(t.app);
       const other = await registerUser(t.app);
       for (const token of ['wrong', other.csrf]) {
-        const res = await user.request('PATCH', '/api/auth/me', { displayName: 'X' }, { csrf: false, headers: { 'x-csrf-token': token } });
+        const res = await user.request(
+          'PATCH',
+          '/api/auth/me',
+          { displayName: 'X' },
+          { csrf: false, headers: { 'x-csrf-token': token } },
+        );
         expect(res.statusCode).toBe(403);
       }
     });
@@ -172,7 +216,11 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
   describe('profile', () => {
     it('updates display name, native language and time zone', async () => {
       const user = await registerUser(t.app);
-      const res = await user.request('PATCH', '/api/auth/me', { displayName: 'Jo', nativeLanguage: 'de', timezone: 'Asia/Tokyo' });
+      const res = await user.request('PATCH', '/api/auth/me', {
+        displayName: 'Jo',
+        nativeLanguage: 'de',
+        timezone: 'Asia/Tokyo',
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json().user).toMatchObject({ displayName: 'Jo', nativeLanguage: 'de', timezone: 'Asia/Tokyo' });
       expect((await user.request('GET', '/api/auth/me')).json().user.timezone).toBe('Asia/Tokyo');
@@ -195,11 +243,17 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
       const missing = await user.request('PATCH', '/api/auth/me', { newPassword: 'brand new password' });
       expect(missing.statusCode).toBe(400);
       expect(missing.json().error.details[0].field).toBe('currentPassword');
-      const wrong = await user.request('PATCH', '/api/auth/me', { currentPassword: 'nope nope', newPassword: 'brand new password' });
+      const wrong = await user.request('PATCH', '/api/auth/me', {
+        currentPassword: 'nope nope',
+        newPassword: 'brand new password',
+      });
       expect(wrong.statusCode).toBe(400);
       expect(wrong.json().error.details[0].field).toBe('currentPassword');
 
-      const ok = await user.request('PATCH', '/api/auth/me', { currentPassword: user.password, newPassword: 'brand new password' });
+      const ok = await user.request('PATCH', '/api/auth/me', {
+        currentPassword: user.password,
+        newPassword: 'brand new password',
+      });
       expect(ok.statusCode).toBe(200);
       // The browser that changed it got a fresh session; the other one is signed out.
       expect((await user.request('GET', '/api/auth/me')).statusCode).toBe(200);
@@ -211,7 +265,10 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
     it('changes the password over an API token without opening a browser session', async () => {
       const user = await registerUser(t.app);
       const { token } = (await user.request('POST', '/api/auth/tokens', { name: 'cli' })).json();
-      const res = await withToken(t.app, token, 'PATCH', '/api/auth/me', { currentPassword: user.password, newPassword: 'token made password' });
+      const res = await withToken(t.app, token, 'PATCH', '/api/auth/me', {
+        currentPassword: user.password,
+        newPassword: 'token made password',
+      });
       expect(res.statusCode).toBe(200);
       expect(res.cookies).toHaveLength(0);
       expect((await user.request('GET', '/api/auth/me')).statusCode).toBe(401);
@@ -232,10 +289,15 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
       expect(list.items).toEqual([{ id, name: 'my script', createdAt: expect.any(String), lastUsedAt: null }]);
       expect(JSON.stringify(list)).not.toContain(token);
 
-      const write = await withToken(t.app, token, 'POST', '/api/learning-sessions', { type: 'conversation', language: 'en' });
+      const write = await withToken(t.app, token, 'POST', '/api/learning-sessions', {
+        type: 'conversation',
+        language: 'en',
+      });
       expect(write.statusCode).toBe(201);
       expect(write.json().userId).toBe(user.id);
-      expect((await user.request('GET', '/api/auth/tokens')).json().items[0].lastUsedAt).toBe(t.clock.now().toISOString());
+      expect((await user.request('GET', '/api/auth/tokens')).json().items[0].lastUsedAt).toBe(
+        t.clock.now().toISOString(),
+      );
     });
 
     it('stores only a hash of the token', async () => {
@@ -256,7 +318,9 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
       expect((await user.request('GET', '/api/auth/tokens')).json().items[0].lastUsedAt).toBe(first);
       t.clock.advance(31_000);
       await withToken(t.app, token, 'GET', '/api/auth/me');
-      expect((await user.request('GET', '/api/auth/tokens')).json().items[0].lastUsedAt).toBe(t.clock.now().toISOString());
+      expect((await user.request('GET', '/api/auth/tokens')).json().items[0].lastUsedAt).toBe(
+        t.clock.now().toISOString(),
+      );
     });
 
     it('revokes a token: 204, then the token is refused with 401', async () => {
@@ -278,7 +342,11 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
     });
 
     it.each(['lt_made-up', 'not-even-prefixed', ''])('refuses the bearer token %j with 401', async (token) => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.statusCode).toBe(401);
     });
 
@@ -294,9 +362,18 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
     it('re-hashes a password with the current cost when its owner signs in', async () => {
       const user = await registerUser(t.app);
       const stronger = await buildApp(testConfig({ scryptLog2N: 11 }), { database: t.database, clock: t.clock });
-      const res = await stronger.inject({ method: 'POST', url: '/api/auth/login', payload: { email: user.email, password: user.password }, remoteAddress: '10.8.0.1' });
+      const res = await stronger.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: user.email, password: user.password },
+        remoteAddress: '10.8.0.1',
+      });
       expect(res.statusCode).toBe(200);
-      const row = await t.database.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+      const row = await t.database.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow();
       expect(row.password_hash).toMatch(/^scrypt\$11\$/);
       expect((await login(user.email, user.password, '10.8.0.2')).statusCode).toBe(200);
       await stronger.close();
@@ -307,7 +384,11 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
     const database = await kind.open();
     const app = await buildApp(testConfig(), { database });
     await database.close();
-    const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: uniqueEmail(), password: 'long enough pw' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email: uniqueEmail(), password: 'long enough pw' },
+    });
     expect(res.statusCode).toBe(500);
     expect(res.json().error.code).toBe('internal_error');
     await app.close();

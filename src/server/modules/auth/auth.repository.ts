@@ -62,7 +62,13 @@ export const authRepository = {
   },
 
   listTokens(db: Executor, userId: string): Promise<ApiTokenRow[]> {
-    return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id').execute();
+    return db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
   },
 
   /** The token with this hash, joined to its owner. */
@@ -82,7 +88,11 @@ export const authRepository = {
 
   /** Deletes the user's token; answers whether there was one. */
   async deleteToken(db: Executor, userId: string, id: string): Promise<boolean> {
-    const result = await db.deleteFrom('api_tokens').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    const result = await db
+      .deleteFrom('api_tokens')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   },
 
@@ -91,7 +101,11 @@ export const authRepository = {
   },
 
   /** How many failures each key had since `since`, and the oldest of them. */
-  async recentLoginFailures(db: Executor, keys: string[], since: string): Promise<{ count: number; oldest: string | null }[]> {
+  async recentLoginFailures(
+    db: Executor,
+    keys: string[],
+    since: string,
+  ): Promise<{ count: number; oldest: string | null }[]> {
     const rows = await db
       .selectFrom('login_failures')
       .select((eb) => ['key', eb.fn.countAll().as('count'), eb.fn.min('at').as('oldest')])

@@ -20,7 +20,14 @@ export function authRoutes(auth: AuthService, authn: Authenticator): FastifyPlug
   return async (app) => {
     app.post(
       '/register',
-      { schema: { tags, summary: 'Create a learner account and sign in', body: RegisterBodySchema, response: { 201: UserResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create a learner account and sign in',
+          body: RegisterBodySchema,
+          response: { 201: UserResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema },
+        },
+      },
       async (request, reply) => {
         const { user, session } = await auth.register(request.body);
         authn.setSessionCookies(reply, session);
@@ -30,7 +37,14 @@ export function authRoutes(auth: AuthService, authn: Authenticator): FastifyPlug
 
     app.post(
       '/login',
-      { schema: { tags, summary: 'Sign in with email and password', body: LoginBodySchema, response: { 200: UserResponseSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 429: ErrorBodySchema } } },
+      {
+        schema: {
+          tags,
+          summary: 'Sign in with email and password',
+          body: LoginBodySchema,
+          response: { 200: UserResponseSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 429: ErrorBodySchema },
+        },
+      },
       async (request, reply) => {
         const { user, session } = await auth.login(request.body, request.ip);
         authn.setSessionCookies(reply, session);
@@ -40,7 +54,10 @@ export function authRoutes(auth: AuthService, authn: Authenticator): FastifyPlug
 
     app.post(
       '/logout',
-      { preHandler: authn.requireUser, schema: { tags, summary: 'Sign out of this browser', response: { 204: z.null(), ...errors } } },
+      {
+        preHandler: authn.requireUser,
+        schema: { tags, summary: 'Sign out of this browser', response: { 204: z.null(), ...errors } },
+      },
       async (request, reply) => {
         const principal = principalOf(request);
         if (principal.sessionId) await auth.logout(principal.sessionId);
@@ -51,13 +68,24 @@ export function authRoutes(auth: AuthService, authn: Authenticator): FastifyPlug
 
     app.get(
       '/me',
-      { preHandler: authn.requireUser, schema: { tags, summary: 'The signed-in user', response: { 200: UserResponseSchema, ...errors } } },
+      {
+        preHandler: authn.requireUser,
+        schema: { tags, summary: 'The signed-in user', response: { 200: UserResponseSchema, ...errors } },
+      },
       async (request) => ({ user: principalOf(request).user }),
     );
 
     app.patch(
       '/me',
-      { preHandler: authn.requireUser, schema: { tags, summary: 'Update profile or password', body: UpdateMeBodySchema, response: { 200: UserResponseSchema, ...errors } } },
+      {
+        preHandler: authn.requireUser,
+        schema: {
+          tags,
+          summary: 'Update profile or password',
+          body: UpdateMeBodySchema,
+          response: { 200: UserResponseSchema, ...errors },
+        },
+      },
       async (request, reply) => {
         const { user, session } = await auth.updateMe(principalOf(request), request.body);
         if (session) authn.setSessionCookies(reply, session);
@@ -67,19 +95,39 @@ export function authRoutes(auth: AuthService, authn: Authenticator): FastifyPlug
 
     app.post(
       '/tokens',
-      { preHandler: authn.requireUser, schema: { tags, summary: 'Create an API token (shown once)', body: CreateTokenBodySchema, response: { 201: CreatedTokenSchema, ...errors } } },
-      async (request, reply) => reply.status(201).send(await auth.createToken(principalOf(request).user.id, request.body.name)),
+      {
+        preHandler: authn.requireUser,
+        schema: {
+          tags,
+          summary: 'Create an API token (shown once)',
+          body: CreateTokenBodySchema,
+          response: { 201: CreatedTokenSchema, ...errors },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await auth.createToken(principalOf(request).user.id, request.body.name)),
     );
 
     app.get(
       '/tokens',
-      { preHandler: authn.requireUser, schema: { tags, summary: "The caller's API tokens", response: { 200: TokenListSchema, ...errors } } },
+      {
+        preHandler: authn.requireUser,
+        schema: { tags, summary: "The caller's API tokens", response: { 200: TokenListSchema, ...errors } },
+      },
       async (request) => ({ items: await auth.listTokens(principalOf(request).user.id) }),
     );
 
     app.delete(
       '/tokens/:id',
-      { preHandler: authn.requireUser, schema: { tags, summary: 'Revoke an API token', params: z.object({ id: z.string() }), response: { 204: z.null(), ...errors } } },
+      {
+        preHandler: authn.requireUser,
+        schema: {
+          tags,
+          summary: 'Revoke an API token',
+          params: z.object({ id: z.string() }),
+          response: { 204: z.null(), ...errors },
+        },
+      },
       async (request, reply) => {
         await auth.deleteToken(principalOf(request).user.id, request.params.id);
         return reply.status(204).send(null);

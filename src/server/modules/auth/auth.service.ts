@@ -104,7 +104,10 @@ export class AuthService {
    * Signs in with email and password. More than MAX_LOGIN_FAILURES failures within a minute for one email or
    * one address are refused before the password is even checked.
    */
-  async login(input: { email: string; password: string }, ip: string): Promise<{ user: User; session: BrowserSession }> {
+  async login(
+    input: { email: string; password: string },
+    ip: string,
+  ): Promise<{ user: User; session: BrowserSession }> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const keys = [`email:${input.email}`, `ip:${ip}`];
@@ -121,7 +124,10 @@ export class AuthService {
       ? await this.deps.passwords.verify(input.password, row.password_hash)
       : await this.deps.passwords.verify(input.password, await this.getDummyHash()).then(() => false);
     if (!row || !ok) {
-      await repo.insertLoginFailures(db, keys.map((key) => ({ id: this.deps.ids.id(), key, at: now.toISOString() })));
+      await repo.insertLoginFailures(
+        db,
+        keys.map((key) => ({ id: this.deps.ids.id(), key, at: now.toISOString() })),
+      );
       await repo.deleteOldLoginFailures(db, new Date(now.getTime() - 3600_000).toISOString());
       throw new InvalidCredentialsError();
     }
@@ -218,7 +224,14 @@ export class AuthService {
 
   async createToken(userId: string, name: string): Promise<CreatedToken> {
     const token = `${TOKEN_PREFIX}${this.deps.ids.secret()}`;
-    const row = { id: this.deps.ids.id(), user_id: userId, name, token_hash: sha256(token), created_at: this.now(), last_used_at: null };
+    const row = {
+      id: this.deps.ids.id(),
+      user_id: userId,
+      name,
+      token_hash: sha256(token),
+      created_at: this.now(),
+      last_used_at: null,
+    };
     await repo.insertToken(this.deps.db, row);
     return { id: row.id, name, token, createdAt: row.created_at };
   }

@@ -22,7 +22,8 @@ describe('password hashing', () => {
   });
 
   it('refuses malformed stored hashes instead of throwing', async () => {
-    for (const stored of ['', 'bcrypt$10$a$b', 'scrypt$10$onlysalt']) expect(await hasher.verify('x', stored)).toBe(false);
+    for (const stored of ['', 'bcrypt$10$a$b', 'scrypt$10$onlysalt'])
+      expect(await hasher.verify('x', stored)).toBe(false);
   });
 
   it('verifies hashes made with another cost and says they need redoing', async () => {

@@ -10,7 +10,13 @@ export function healthRoutes(db: Kysely<DB>): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/health',
-      { schema: { tags: ['health'], summary: 'Liveness and database readiness', response: { 200: z.object({ status: z.literal('ok') }), 503: ErrorBodySchema } } },
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'Liveness and database readiness',
+          response: { 200: z.object({ status: z.literal('ok') }), 503: ErrorBodySchema },
+        },
+      },
       async () => {
         try {
           await sql`select 1`.execute(db);

@@ -47,17 +47,25 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
 
     it('keeps the source id and metadata it was given', async () => {
       const user = await registerUser(t.app);
-      const s = await start(user, { type: 'scenario', language: 'fr', sourceId: 'restaurant_ordering', metadata: { level: 'A2', phase: 1 } });
+      const s = await start(user, {
+        type: 'scenario',
+        language: 'fr',
+        sourceId: 'restaurant_ordering',
+        metadata: { level: 'A2', phase: 1 },
+      });
       expect(s.sourceId).toBe('restaurant_ordering');
       expect(s.metadata).toEqual({ level: 'A2', phase: 1 });
     });
 
-    it.each(['scenario', 'content_study', 'vocabulary_review', 'conversation'])('accepts and reads back type %s', async (type) => {
-      const user = await registerUser(t.app);
-      const s = await start(user, { type, language: 'de' });
-      const read = await user.request('GET', `${BASE}/${s.id}`);
-      expect(read.json()).toMatchObject({ id: s.id, type, language: 'de' });
-    });
+    it.each(['scenario', 'content_study', 'vocabulary_review', 'conversation'])(
+      'accepts and reads back type %s',
+      async (type) => {
+        const user = await registerUser(t.app);
+        const s = await start(user, { type, language: 'de' });
+        const read = await user.request('GET', `${BASE}/${s.id}`);
+        expect(read.json()).toMatchObject({ id: s.id, type, language: 'de' });
+      },
+    );
 
     it('answers the first session again when a retried request repeats its Idempotency-Key', async () => {
       const user = await registerUser(t.app);
@@ -75,7 +83,9 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       const user = await registerUser(t.app);
       const body = { type: 'conversation', language: 'pt' };
       const answers = await Promise.all(
-        Array.from({ length: 5 }, () => user.request('POST', BASE, body, { headers: { 'idempotency-key': 'race-key' } })),
+        Array.from({ length: 5 }, () =>
+          user.request('POST', BASE, body, { headers: { 'idempotency-key': 'race-key' } }),
+        ),
       );
       expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
       expect(answers.filter((a) => a.statusCode === 201)).toHaveLength(1);
@@ -170,15 +180,26 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
     it('stores the counts it is given and computes accuracy from correct and incorrect', async () => {
       const user = await registerUser(t.app);
       const s = await start(user);
-      const res = await user.request('PATCH', `${BASE}/${s.id}`, { itemsStudied: 10, itemsCorrect: 8, itemsIncorrect: 2 });
+      const res = await user.request('PATCH', `${BASE}/${s.id}`, {
+        itemsStudied: 10,
+        itemsCorrect: 8,
+        itemsIncorrect: 2,
+      });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ itemsStudied: 10, itemsCorrect: 8, itemsIncorrect: 2, accuracy: 0.8, status: 'active' });
+      expect(res.json()).toMatchObject({
+        itemsStudied: 10,
+        itemsCorrect: 8,
+        itemsIncorrect: 2,
+        accuracy: 0.8,
+        status: 'active',
+      });
     });
 
     it('replaces counts rather than adding to them, and keeps the accuracy when nothing was answered', async () => {
       const user = await registerUser(t.app);
       const s = await start(user);
-      const patch = async (body: Record<string, number>) => (await user.request('PATCH', `${BASE}/${s.id}`, body)).json();
+      const patch = async (body: Record<string, number>) =>
+        (await user.request('PATCH', `${BASE}/${s.id}`, body)).json();
       expect((await patch({ itemsCorrect: 10, itemsIncorrect: 0 })).accuracy).toBe(1);
       expect((await patch({ itemsCorrect: 0, itemsIncorrect: 10 })).accuracy).toBe(0);
       expect((await patch({ itemsCorrect: 7, itemsIncorrect: 3 })).accuracy).toBe(0.7);
@@ -199,9 +220,21 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
 
     it('merges metadata shallowly: new keys added, same keys overwritten, others kept', async () => {
       const user = await registerUser(t.app);
-      const s = await start(user, { type: 'scenario', language: 'es', metadata: { initial: 'value', phase: 1, nested: { a: 1 } } });
-      const res = await user.request('PATCH', `${BASE}/${s.id}`, { metadata: { new_key: 'new', progress: 50, phase: 2, nested: { b: 2 } } });
-      expect(res.json().metadata).toEqual({ initial: 'value', phase: 2, new_key: 'new', progress: 50, nested: { b: 2 } });
+      const s = await start(user, {
+        type: 'scenario',
+        language: 'es',
+        metadata: { initial: 'value', phase: 1, nested: { a: 1 } },
+      });
+      const res = await user.request('PATCH', `${BASE}/${s.id}`, {
+        metadata: { new_key: 'new', progress: 50, phase: 2, nested: { b: 2 } },
+      });
+      expect(res.json().metadata).toEqual({
+        initial: 'value',
+        phase: 2,
+        new_key: 'new',
+        progress: 50,
+        nested: { b: 2 },
+      });
     });
 
     it('records activity time on every update', async () => {
@@ -240,15 +273,28 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       t.clock.advance(125_900);
       const res = await user.request('POST', `${BASE}/${s.id}/complete`);
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ status: 'completed', endedAt: t.clock.now().toISOString(), durationSeconds: 125 });
+      expect(res.json()).toMatchObject({
+        status: 'completed',
+        endedAt: t.clock.now().toISOString(),
+        durationSeconds: 125,
+      });
     });
 
     it('applies the counts and metadata in its body first', async () => {
       const user = await registerUser(t.app);
       const s = await start(user);
       await user.request('PATCH', `${BASE}/${s.id}`, { itemsStudied: 20, itemsCorrect: 18, itemsIncorrect: 2 });
-      const res = await user.request('POST', `${BASE}/${s.id}/complete`, { itemsStudied: 21, metadata: { finished: true } });
-      expect(res.json()).toMatchObject({ itemsStudied: 21, itemsCorrect: 18, itemsIncorrect: 2, accuracy: 0.9, metadata: { finished: true } });
+      const res = await user.request('POST', `${BASE}/${s.id}/complete`, {
+        itemsStudied: 21,
+        metadata: { finished: true },
+      });
+      expect(res.json()).toMatchObject({
+        itemsStudied: 21,
+        itemsCorrect: 18,
+        itemsIncorrect: 2,
+        accuracy: 0.9,
+        metadata: { finished: true },
+      });
     });
 
     it('validates the body of complete like an update', async () => {
@@ -307,7 +353,10 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       expect((await other.request('PATCH', `${BASE}/${s.id}`, { itemsStudied: 99 })).statusCode).toBe(404);
       expect((await other.request('POST', `${BASE}/${s.id}/complete`)).statusCode).toBe(404);
       expect((await other.request('GET', BASE)).json().items).toEqual([]);
-      expect((await owner.request('GET', `${BASE}/${s.id}`)).json()).toMatchObject({ itemsStudied: 0, status: 'active' });
+      expect((await owner.request('GET', `${BASE}/${s.id}`)).json()).toMatchObject({
+        itemsStudied: 0,
+        status: 'active',
+      });
     });
 
     it('answers 401 unauthenticated without a session or token', async () => {
@@ -391,13 +440,20 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       const run = async (type: string, seconds: number, correct: number, incorrect: number) => {
         const s = await start(user, { type, language: 'es' });
         t.clock.advance(seconds * 1000);
-        await user.request('POST', `${BASE}/${s.id}/complete`, { itemsStudied: correct + incorrect, itemsCorrect: correct, itemsIncorrect: incorrect });
+        await user.request('POST', `${BASE}/${s.id}/complete`, {
+          itemsStudied: correct + incorrect,
+          itemsCorrect: correct,
+          itemsIncorrect: incorrect,
+        });
       };
       await run('scenario', 60, 9, 1);
       await run('scenario', 120, 1, 9);
       await run('vocabulary_review', 30, 0, 0);
       await start(user, { type: 'scenario', language: 'es' }); // active: not counted
-      const res = await user.request('GET', `${BASE}/stats?from=${from}&to=${new Date(t.clock.now().getTime() + 1).toISOString()}`);
+      const res = await user.request(
+        'GET',
+        `${BASE}/stats?from=${from}&to=${new Date(t.clock.now().getTime() + 1).toISOString()}`,
+      );
       expect(res.statusCode).toBe(200);
       expect(res.json().byType).toEqual({
         scenario: { count: 2, totalSeconds: 180, itemsStudied: 20, accuracy: 0.5 },
@@ -405,7 +461,10 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
         content_study: { count: 0, totalSeconds: 0, itemsStudied: 0, accuracy: null },
         conversation: { count: 0, totalSeconds: 0, itemsStudied: 0, accuracy: null },
       });
-      const later = await user.request('GET', `${BASE}/stats?from=${new Date(t.clock.now().getTime() + 1).toISOString()}`);
+      const later = await user.request(
+        'GET',
+        `${BASE}/stats?from=${new Date(t.clock.now().getTime() + 1).toISOString()}`,
+      );
       expect(later.json().byType.scenario.count).toBe(0);
       const all = await user.request('GET', `${BASE}/stats`);
       expect(all.json()).toMatchObject({ from: null, to: null, byType: { scenario: { count: 2 } } });
@@ -442,10 +501,24 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       expect(res.today).toEqual({ seconds: 300, sessions: 1 });
       expect(res.week).toEqual({ seconds: 900, sessions: 2 });
       expect(res.days.map((d: { date: string }) => d.date)).toEqual([
-        '2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06', '2026-01-07',
+        '2026-01-01',
+        '2026-01-02',
+        '2026-01-03',
+        '2026-01-04',
+        '2026-01-05',
+        '2026-01-06',
+        '2026-01-07',
       ]);
-      expect(res.days.find((d: { date: string }) => d.date === '2026-01-06')).toEqual({ date: '2026-01-06', seconds: 600, sessions: 1 });
-      expect(res.days.find((d: { date: string }) => d.date === '2026-01-04')).toEqual({ date: '2026-01-04', seconds: 120, sessions: 1 });
+      expect(res.days.find((d: { date: string }) => d.date === '2026-01-06')).toEqual({
+        date: '2026-01-06',
+        seconds: 600,
+        sessions: 1,
+      });
+      expect(res.days.find((d: { date: string }) => d.date === '2026-01-04')).toEqual({
+        date: '2026-01-04',
+        seconds: 120,
+        sessions: 1,
+      });
     });
 
     it('counts this week from Monday even when fewer days are asked for', async () => {
@@ -476,7 +549,12 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       const closed = await t.app.services.learningSessions.closeIdleSessions();
       expect(closed).toBeGreaterThanOrEqual(1);
       const read = (await user.request('GET', `${BASE}/${idle.id}`)).json();
-      expect(read).toMatchObject({ status: 'completed', endedAt: lastActivity, durationSeconds: 600, metadata: { keep: 1, autoClosed: true } });
+      expect(read).toMatchObject({
+        status: 'completed',
+        endedAt: lastActivity,
+        durationSeconds: 600,
+        metadata: { keep: 1, autoClosed: true },
+      });
       expect((await user.request('GET', `${BASE}/${fresh.id}`)).json().status).toBe('active');
     });
 
@@ -488,7 +566,13 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       expect(res.statusCode).toBe(409);
       expect(res.json().error.code).toBe('session_completed');
       const read = (await user.request('GET', `${BASE}/${s.id}`)).json();
-      expect(read).toMatchObject({ status: 'completed', endedAt: s.startedAt, durationSeconds: 0, itemsStudied: 0, metadata: { autoClosed: true } });
+      expect(read).toMatchObject({
+        status: 'completed',
+        endedAt: s.startedAt,
+        durationSeconds: 0,
+        itemsStudied: 0,
+        metadata: { autoClosed: true },
+      });
     });
 
     it('closes more idle sessions than fit in one sweep batch', async () => {
@@ -521,7 +605,9 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       const log = { info: vi.fn(), error: vi.fn() };
       const stop = startIdleSweep(t.app.services.learningSessions, 60_000, log);
       vi.advanceTimersByTime(60_000);
-      await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith({ closed: expect.any(Number) }, 'closed idle learning sessions'));
+      await vi.waitFor(() =>
+        expect(log.info).toHaveBeenCalledWith({ closed: expect.any(Number) }, 'closed idle learning sessions'),
+      );
       expect((await user.request('GET', `${BASE}/${s.id}`)).json().status).toBe('completed');
       log.info.mockClear();
       stop();
@@ -544,7 +630,9 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       vi.advanceTimersByTime(1000);
       await vi.waitFor(() => expect(calls).toBe(1));
       vi.advanceTimersByTime(1000);
-      await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith({ err: expect.any(Error) }, 'idle session sweep failed'));
+      await vi.waitFor(() =>
+        expect(log.error).toHaveBeenCalledWith({ err: expect.any(Error) }, 'idle session sweep failed'),
+      );
       expect(log.info).not.toHaveBeenCalled();
       stop();
     });
@@ -560,7 +648,8 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       t.app.services.learningSessions.closeIdleSessions(),
     ]);
     expect(a + b).toBe(6);
-    for (const id of ids) expect((await user.request('GET', `${BASE}/${id}`)).json().metadata).toEqual({ autoClosed: true });
+    for (const id of ids)
+      expect((await user.request('GET', `${BASE}/${id}`)).json().metadata).toEqual({ autoClosed: true });
   });
 
   it('reports a failed insert instead of hiding it, with or without an idempotency key', async () => {
@@ -577,16 +666,33 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
       const first = store.reopen();
       const app1 = await buildApp(testConfig(), { database: first, clock });
       const user = await registerUser(app1);
-      const s = (await user.request('POST', BASE, { type: 'content_study', language: 'fr', metadata: { initial: 'value' } })).json();
-      await user.request('PATCH', `${BASE}/${s.id}`, { itemsStudied: 15, itemsCorrect: 12, itemsIncorrect: 3, metadata: { difficulty: 'hard', progress: 50 } });
+      const s = (
+        await user.request('POST', BASE, { type: 'content_study', language: 'fr', metadata: { initial: 'value' } })
+      ).json();
+      await user.request('PATCH', `${BASE}/${s.id}`, {
+        itemsStudied: 15,
+        itemsCorrect: 12,
+        itemsIncorrect: 3,
+        metadata: { difficulty: 'hard', progress: 50 },
+      });
       await app1.close();
       await first.close();
 
       const second = store.reopen();
       const app2 = await buildApp(testConfig(), { database: second, clock });
-      const again = new (user.constructor as typeof import('../../test/harness.js').TestUser)(app2, user.id, user.email, user.password, user.cookies);
+      const again = new (user.constructor as typeof import('../../test/harness.js').TestUser)(
+        app2,
+        user.id,
+        user.email,
+        user.password,
+        user.cookies,
+      );
       const read = await again.request('GET', `${BASE}/${s.id}`);
-      expect(read.json()).toMatchObject({ accuracy: 0.8, itemsStudied: 15, metadata: { initial: 'value', difficulty: 'hard', progress: 50 } });
+      expect(read.json()).toMatchObject({
+        accuracy: 0.8,
+        itemsStudied: 15,
+        metadata: { initial: 'value', difficulty: 'hard', progress: 50 },
+      });
       await app2.close();
       await second.close();
     } finally {

@@ -31,7 +31,12 @@ export function createLearningSessionsRepository(dialect: Dialect) {
     },
 
     find(db: Kysely<DB>, userId: string, id: string): Promise<LearningSessionRow | undefined> {
-      return db.selectFrom('learning_sessions').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+      return db
+        .selectFrom('learning_sessions')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
     },
 
     /** As `find`, locking the row until the transaction ends (PostgreSQL; SQLite's write transaction already holds the lock). */
@@ -51,7 +56,12 @@ export function createLearningSessionsRepository(dialect: Dialect) {
 
     update(db: Kysely<DB>, row: LearningSessionRow): Promise<unknown> {
       const { id, user_id: userId, ...changes } = row;
-      return db.updateTable('learning_sessions').set(changes).where('id', '=', id).where('user_id', '=', userId).execute();
+      return db
+        .updateTable('learning_sessions')
+        .set(changes)
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .execute();
     },
 
     list(db: Kysely<DB>, f: ListFilter): Promise<LearningSessionRow[]> {
@@ -62,14 +72,22 @@ export function createLearningSessionsRepository(dialect: Dialect) {
       const after = f.after;
       if (after) {
         query = query.where((eb) =>
-          eb.or([eb('started_at', '<', after.startedAt), eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)])]),
+          eb.or([
+            eb('started_at', '<', after.startedAt),
+            eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)]),
+          ]),
         );
       }
       return query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
     },
 
     /** Totals per type of the user's completed sessions started in [from, to). */
-    async totalsByType(db: Kysely<DB>, userId: string, from: string | null, to: string | null): Promise<TypeTotalsRow[]> {
+    async totalsByType(
+      db: Kysely<DB>,
+      userId: string,
+      from: string | null,
+      to: string | null,
+    ): Promise<TypeTotalsRow[]> {
       let query = db
         .selectFrom('learning_sessions')
         .select((eb) => [
@@ -97,7 +115,12 @@ export function createLearningSessionsRepository(dialect: Dialect) {
     },
 
     /** Start time and duration of the user's completed sessions started in [from, to). */
-    completedBetween(db: Kysely<DB>, userId: string, from: string, to: string): Promise<{ started_at: string; duration_seconds: number }[]> {
+    completedBetween(
+      db: Kysely<DB>,
+      userId: string,
+      from: string,
+      to: string,
+    ): Promise<{ started_at: string; duration_seconds: number }[]> {
       return db
         .selectFrom('learning_sessions')
         .select(['started_at', 'duration_seconds'])
@@ -124,7 +147,12 @@ export function createLearningSessionsRepository(dialect: Dialect) {
     async closeIdle(db: Kysely<DB>, row: LearningSessionRow, expectedActivity: string): Promise<boolean> {
       const result = await db
         .updateTable('learning_sessions')
-        .set({ status: 'completed', ended_at: row.ended_at, duration_seconds: row.duration_seconds, metadata: row.metadata })
+        .set({
+          status: 'completed',
+          ended_at: row.ended_at,
+          duration_seconds: row.duration_seconds,
+          metadata: row.metadata,
+        })
         .where('id', '=', row.id)
         .where('status', '=', 'active')
         .where('last_activity_at', '=', expectedActivity)

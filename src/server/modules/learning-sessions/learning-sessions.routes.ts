@@ -16,7 +16,13 @@ import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { LearningSessionService } from './learning-sessions.service.js';
 
 const tags = ['learning sessions'];
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema } as const;
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+} as const;
 // Any string: an id that is malformed is simply one that does not exist (404), never a validation error.
 const IdParams = z.object({ id: z.string() });
 const CreateHeaders = z.object({
@@ -33,33 +39,59 @@ export function learningSessionRoutes(sessions: LearningSessionService, authn: A
         schema: {
           tags,
           summary: 'Start a learning session',
-          description: 'Send an `Idempotency-Key` header to make a retried request answer the session the first one created (200) instead of starting another.',
+          description:
+            'Send an `Idempotency-Key` header to make a retried request answer the session the first one created (200) instead of starting another.',
           headers: CreateHeaders,
           body: CreateLearningSessionBodySchema,
           response: { 200: LearningSessionSchema, 201: LearningSessionSchema, ...errors },
         },
       },
       async (request, reply) => {
-        const { session, created } = await sessions.start(principalOf(request).user.id, request.body, request.headers['idempotency-key']);
+        const { session, created } = await sessions.start(
+          principalOf(request).user.id,
+          request.body,
+          request.headers['idempotency-key'],
+        );
         return reply.status(created ? 201 : 200).send(session);
       },
     );
 
     app.get(
       '/',
-      { schema: { tags, summary: "The caller's learning sessions, newest first", querystring: ListLearningSessionsQuerySchema, response: { 200: LearningSessionPageSchema, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "The caller's learning sessions, newest first",
+          querystring: ListLearningSessionsQuerySchema,
+          response: { 200: LearningSessionPageSchema, ...errors },
+        },
+      },
       async (request) => sessions.list(principalOf(request).user.id, request.query),
     );
 
     app.get(
       '/stats',
-      { schema: { tags, summary: 'Totals per type of completed sessions started in [from, to)', querystring: StatsQuerySchema, response: { 200: LearningSessionStatsSchema, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Totals per type of completed sessions started in [from, to)',
+          querystring: StatsQuerySchema,
+          response: { 200: LearningSessionStatsSchema, ...errors },
+        },
+      },
       async (request) => sessions.stats(principalOf(request).user.id, request.query.from, request.query.to),
     );
 
     app.get(
       '/activity',
-      { schema: { tags, summary: "Study time per day in the learner's time zone, with today's and this week's totals", querystring: ActivityQuerySchema, response: { 200: ActivitySchema, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "Study time per day in the learner's time zone, with today's and this week's totals",
+          querystring: ActivityQuerySchema,
+          response: { 200: ActivitySchema, ...errors },
+        },
+      },
       async (request) => {
         const { user } = principalOf(request);
         return sessions.activity(user.id, user.timezone, request.query.days);
@@ -68,13 +100,28 @@ export function learningSessionRoutes(sessions: LearningSessionService, authn: A
 
     app.get(
       '/:id',
-      { schema: { tags, summary: 'One learning session', params: IdParams, response: { 200: LearningSessionSchema, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'One learning session',
+          params: IdParams,
+          response: { 200: LearningSessionSchema, ...errors },
+        },
+      },
       async (request) => sessions.get(principalOf(request).user.id, request.params.id),
     );
 
     app.patch(
       '/:id',
-      { schema: { tags, summary: 'Update counts (absolute values) and merge metadata', params: IdParams, body: UpdateLearningSessionBodySchema, response: { 200: LearningSessionSchema, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Update counts (absolute values) and merge metadata',
+          params: IdParams,
+          body: UpdateLearningSessionBodySchema,
+          response: { 200: LearningSessionSchema, ...errors },
+        },
+      },
       async (request) => sessions.update(principalOf(request).user.id, request.params.id, request.body),
     );
 

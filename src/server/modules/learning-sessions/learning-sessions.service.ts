@@ -77,7 +77,11 @@ export class LearningSessionService {
    * Opens a session. With an idempotency key, a repeated request answers the session the first one made
    * (`created: false`) instead of opening a second.
    */
-  async start(userId: string, input: CreateLearningSessionBody, idempotencyKey?: string): Promise<{ session: LearningSession; created: boolean }> {
+  async start(
+    userId: string,
+    input: CreateLearningSessionBody,
+    idempotencyKey?: string,
+  ): Promise<{ session: LearningSession; created: boolean }> {
     const { repo, clock, ids } = this.deps;
     if (idempotencyKey) {
       const existing = await repo.findByIdempotencyKey(this.db, userId, idempotencyKey);
@@ -106,7 +110,10 @@ export class LearningSessionService {
       await repo.insert(this.db, row);
     } catch (err) {
       // Two copies of one request raced; the other one won, so answer what it made.
-      const winner = idempotencyKey && isUniqueViolation(err) ? await repo.findByIdempotencyKey(this.db, userId, idempotencyKey) : undefined;
+      const winner =
+        idempotencyKey && isUniqueViolation(err)
+          ? await repo.findByIdempotencyKey(this.db, userId, idempotencyKey)
+          : undefined;
       if (!winner) throw err;
       return { session: presentLearningSession(winner), created: false };
     }
@@ -169,7 +176,9 @@ export class LearningSessionService {
     if (changes.metadata !== undefined) {
       const merged = JSON.stringify({ ...(JSON.parse(row.metadata) as object), ...changes.metadata });
       if (Buffer.byteLength(merged) > METADATA_MAX_BYTES) {
-        throw new ValidationError([{ field: 'metadata', message: `would grow past ${METADATA_MAX_BYTES} bytes of JSON once merged` }]);
+        throw new ValidationError([
+          { field: 'metadata', message: `would grow past ${METADATA_MAX_BYTES} bytes of JSON once merged` },
+        ]);
       }
       next.metadata = merged;
     }
@@ -211,7 +220,8 @@ export class LearningSessionService {
   async stats(userId: string, from?: string, to?: string): Promise<LearningSessionStats> {
     const fromIso = from ? new Date(from).toISOString() : null;
     const toIso = to ? new Date(to).toISOString() : null;
-    if (fromIso && toIso && fromIso > toIso) throw new ValidationError([{ field: 'from', message: 'must not be after to' }]);
+    if (fromIso && toIso && fromIso > toIso)
+      throw new ValidationError([{ field: 'from', message: 'must not be after to' }]);
     const totals = await this.deps.repo.totalsByType(this.db, userId, fromIso, toIso);
     const empty = (): TypeStats => ({ count: 0, totalSeconds: 0, itemsStudied: 0, accuracy: null });
     const byType = Object.fromEntries(SESSION_TYPES.map((t) => [t, empty()])) as LearningSessionStats['byType'];

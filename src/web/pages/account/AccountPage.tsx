@@ -7,7 +7,14 @@ import { TokensSection } from './TokensSection.js';
 export function AccountPage() {
   const user = useUser();
   return (
-    <Page title="Account" description={<>Signed in as <strong>{user.email}</strong>.</>}>
+    <Page
+      title="Account"
+      description={
+        <>
+          Signed in as <strong>{user.email}</strong>.
+        </>
+      }
+    >
       <div className="account-grid">
         <ProfileForm user={user} />
         <PasswordForm />

@@ -46,7 +46,15 @@ export function NewTokenPanel({ token, onDone }: { token: CreatedToken; onDone: 
         <label htmlFor="new-token-value" className="visually-hidden">
           New API token
         </label>
-        <input id="new-token-value" ref={inputRef} className="token-value" readOnly value={token.token} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          id="new-token-value"
+          ref={inputRef}
+          className="token-value"
+          readOnly
+          value={token.token}
+          spellCheck={false}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <Button variant="primary" onClick={onCopy}>
           Copy
         </Button>

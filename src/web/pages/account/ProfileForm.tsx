@@ -1,4 +1,3 @@
-import { type FormEvent, useRef, useState } from 'react';
 import type { User } from '../../../shared/auth.js';
 import type { NativeLanguage } from '../../../shared/languages.js';
 import { authApi } from '../../api/client.js';
@@ -7,41 +6,22 @@ import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { FormField } from '../../components/FormField.js';
 import { NativeLanguageOptions, TimeZoneOptions } from '../../components/options.js';
-import { focusFirstProblem } from '../../lib/focus.js';
-import { type FormErrors, NO_ERRORS, toFormErrors } from '../../lib/form-errors.js';
+import { useFormSubmit } from '../../lib/use-form-submit.js';
 
 const FIELDS = ['displayName', 'nativeLanguage', 'timezone'] as const;
-type Field = (typeof FIELDS)[number];
 
 export function ProfileForm({ user }: { user: User }) {
   const { signedIn } = useAuth();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors<Field>>(NO_ERRORS);
-  const [status, setStatus] = useState('');
-
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (busy) return;
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    setStatus('');
-    try {
-      const updated = await authApi.updateMe({
-        displayName: String(form.get('displayName') ?? ''),
-        nativeLanguage: String(form.get('nativeLanguage') ?? '') as NativeLanguage,
-        timezone: String(form.get('timezone') ?? ''),
-      });
-      signedIn(updated);
-      setStatus('Profile saved.');
-    } catch (err) {
-      setErrors(toFormErrors(err, FIELDS));
-      focusFirstProblem(formRef.current);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { formRef, busy, errors, status, onSubmit } = useFormSubmit(FIELDS, async (value) => {
+    signedIn(
+      await authApi.updateMe({
+        displayName: value('displayName'),
+        nativeLanguage: value('nativeLanguage') as NativeLanguage,
+        timezone: value('timezone'),
+      }),
+    );
+    return 'Profile saved.';
+  });
 
   return (
     <section className="card section" aria-labelledby="profile-heading">
@@ -49,7 +29,17 @@ export function ProfileForm({ user }: { user: User }) {
       <form ref={formRef} onSubmit={onSubmit} noValidate aria-busy={busy}>
         <ErrorAlert>{errors.form}</ErrorAlert>
         <FormField label="Display name" error={errors.fields.displayName}>
-          {(control) => <input {...control} name="displayName" type="text" autoComplete="nickname" defaultValue={user.displayName} maxLength={80} required />}
+          {(control) => (
+            <input
+              {...control}
+              name="displayName"
+              type="text"
+              autoComplete="nickname"
+              defaultValue={user.displayName}
+              maxLength={80}
+              required
+            />
+          )}
         </FormField>
         <FormField label="Native language" error={errors.fields.nativeLanguage} hint="Explanations are given in it.">
           {(control) => (

@@ -1,4 +1,4 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ApiToken, CreatedToken } from '../../../shared/auth.js';
 import { authApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
@@ -7,43 +7,34 @@ import { Button } from '../../components/Button.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { FormField } from '../../components/FormField.js';
 import { PageLoading } from '../../components/PageLoading.js';
-import { focusFirstProblem } from '../../lib/focus.js';
-import { errorMessage, type FormErrors, NO_ERRORS, toFormErrors } from '../../lib/form-errors.js';
+import { errorMessage } from '../../lib/form-errors.js';
 import { formatDateTime } from '../../lib/format.js';
+import { useFormSubmit } from '../../lib/use-form-submit.js';
 import { useQuery } from '../../lib/use-query.js';
 import { NewTokenPanel } from './NewTokenPanel.js';
+
+const NAME_FIELD = ['name'] as const;
 
 export function TokensSection() {
   const user = useUser();
   const tokens = useQuery('tokens', () => authApi.listTokens());
-  const formRef = useRef<HTMLFormElement>(null);
-  const [creating, setCreating] = useState(false);
-  const [errors, setErrors] = useState<FormErrors<'name'>>(NO_ERRORS);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [revokeBusy, setRevokeBusy] = useState(false);
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
 
-  const onCreate = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (creating) return;
-    const formElement = event.currentTarget;
-    const name = String(new FormData(formElement).get('name') ?? '');
-    setCreating(true);
-    setErrors(NO_ERRORS);
+  const {
+    formRef,
+    busy: creating,
+    errors,
+    onSubmit: onCreate,
+  } = useFormSubmit(NAME_FIELD, async (value, form) => {
     setStatus('');
-    try {
-      setCreated(await authApi.createToken(name));
-      formElement.reset();
-      tokens.reload();
-    } catch (err) {
-      setErrors(toFormErrors(err, ['name']));
-      focusFirstProblem(formRef.current);
-    } finally {
-      setCreating(false);
-    }
-  };
+    setCreated(await authApi.createToken(value('name')));
+    form.reset();
+    tokens.reload();
+  });
 
   const onRevoke = async () => {
     if (!revoking || revokeBusy) return;
@@ -68,8 +59,8 @@ export function TokensSection() {
     <section className="card section" aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">API tokens</h2>
       <p className="muted">
-        Tokens let your own scripts and study apps use the API as you: send <code>Authorization: Bearer &lt;token&gt;</code>.
-        See the <a href="/api/docs">API documentation</a>.
+        Tokens let your own scripts and study apps use the API as you: send{' '}
+        <code>Authorization: Bearer &lt;token&gt;</code>. See the <a href="/api/docs">API documentation</a>.
       </p>
 
       <form ref={formRef} className="inline-form" onSubmit={onCreate} noValidate aria-busy={creating}>

@@ -20,7 +20,9 @@ const STATS_DAYS = 30;
 const RECENT = 5;
 
 function totalOf(stats: LearningSessionStats) {
-  return sumBuckets(SESSION_TYPE_LIST.map((t) => ({ seconds: stats.byType[t].totalSeconds, sessions: stats.byType[t].count })));
+  return sumBuckets(
+    SESSION_TYPE_LIST.map((t) => ({ seconds: stats.byType[t].totalSeconds, sessions: stats.byType[t].count })),
+  );
 }
 
 function SectionError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
@@ -108,7 +110,12 @@ export function DashboardPage() {
           </EmptyState>
         )}
         {recent.data && recent.data.items.length > 0 && (
-          <SessionTable caption="Your five most recent sessions" captionHidden sessions={recent.data.items} timeZone={user.timezone} />
+          <SessionTable
+            caption="Your five most recent sessions"
+            captionHidden
+            sessions={recent.data.items}
+            timeZone={user.timezone}
+          />
         )}
       </section>
     </Page>

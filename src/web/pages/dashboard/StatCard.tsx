@@ -1,4 +1,14 @@
-export function StatCard({ label, value, detail, testId }: { label: string; value: string; detail: string; testId?: string }) {
+export function StatCard({
+  label,
+  value,
+  detail,
+  testId,
+}: {
+  label: string;
+  value: string;
+  detail: string;
+  testId?: string;
+}) {
   return (
     <div className="stat-card" data-testid={testId}>
       <p className="stat-label">{label}</p>

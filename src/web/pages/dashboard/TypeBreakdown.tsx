@@ -1,6 +1,12 @@
 import type { LearningSessionStats } from '../../../shared/learning-sessions.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { formatAccuracy, formatCount, formatDuration, SESSION_TYPE_LABELS, SESSION_TYPE_LIST } from '../../lib/format.js';
+import {
+  formatAccuracy,
+  formatCount,
+  formatDuration,
+  SESSION_TYPE_LABELS,
+  SESSION_TYPE_LIST,
+} from '../../lib/format.js';
 
 /** One line per session type: how many completed sessions, their time, items and accuracy. */
 export function TypeBreakdown({ stats }: { stats: LearningSessionStats }) {
@@ -8,7 +14,9 @@ export function TypeBreakdown({ stats }: { stats: LearningSessionStats }) {
   if (most === 0) {
     return (
       <EmptyState title="Nothing completed in the last 30 days" icon="chart">
-        <p>Completed sessions are counted here by type: scenarios, content study, vocabulary reviews and conversations.</p>
+        <p>
+          Completed sessions are counted here by type: scenarios, content study, vocabulary reviews and conversations.
+        </p>
       </EmptyState>
     );
   }

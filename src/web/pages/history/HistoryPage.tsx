@@ -79,7 +79,8 @@ export function HistoryPage() {
   const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
   const filtered = Boolean(filters.type || filters.language || filters.status);
   // Read out when the results change (a new filter, another page); the visible text says the same.
-  const summary = first.data && first.status !== 'loading' ? describeResults(items.length, Boolean(nextCursor), filtered) : '';
+  const summary =
+    first.data && first.status !== 'loading' ? describeResults(items.length, Boolean(nextCursor), filtered) : '';
 
   // Coming back to a filter later starts from its first page again.
   const setFilter = (name: 'type' | 'language' | 'status', value: string) => {
@@ -110,7 +111,12 @@ export function HistoryPage() {
       <form className="card filters" role="search" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
         <FormField label="Type">
           {(control) => (
-            <select {...control} name="type" value={filters.type ?? ''} onChange={(e) => setFilter('type', e.target.value)}>
+            <select
+              {...control}
+              name="type"
+              value={filters.type ?? ''}
+              onChange={(e) => setFilter('type', e.target.value)}
+            >
               <option value="">All</option>
               {SESSION_TYPE_LIST.map((t) => (
                 <option key={t} value={t}>
@@ -122,7 +128,12 @@ export function HistoryPage() {
         </FormField>
         <FormField label="Language">
           {(control) => (
-            <select {...control} name="language" value={filters.language ?? ''} onChange={(e) => setFilter('language', e.target.value)}>
+            <select
+              {...control}
+              name="language"
+              value={filters.language ?? ''}
+              onChange={(e) => setFilter('language', e.target.value)}
+            >
               <option value="">All</option>
               {TARGET_LANGUAGES.map((l) => (
                 <option key={l} value={l}>
@@ -134,7 +145,12 @@ export function HistoryPage() {
         </FormField>
         <FormField label="Status">
           {(control) => (
-            <select {...control} name="status" value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+            <select
+              {...control}
+              name="status"
+              value={filters.status ?? ''}
+              onChange={(e) => setFilter('status', e.target.value)}
+            >
               <option value="">All</option>
               {SESSION_STATUS_LIST.map((s) => (
                 <option key={s} value={s}>
@@ -178,7 +194,8 @@ export function HistoryPage() {
         {first.data && items.length === 0 && !filtered && (
           <EmptyState title="No study sessions yet">
             <p>
-              Sessions you finish appear here, newest first. See your <Link to="/">dashboard</Link> for how to get started.
+              Sessions you finish appear here, newest first. See your <Link to="/">dashboard</Link> for how to get
+              started.
             </p>
           </EmptyState>
         )}

@@ -1,4 +1,4 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { NATIVE_LANGUAGES, type NativeLanguage } from '../../../shared/languages.js';
 import { authApi } from '../../api/client.js';
@@ -8,12 +8,10 @@ import { Button } from '../../components/Button.js';
 import { FormField } from '../../components/FormField.js';
 import { NativeLanguageOptions, TimeZoneOptions } from '../../components/options.js';
 import { Page } from '../../components/Page.js';
-import { focusFirstProblem } from '../../lib/focus.js';
-import { type FormErrors, NO_ERRORS, toFormErrors } from '../../lib/form-errors.js';
+import { useFormSubmit } from '../../lib/use-form-submit.js';
 import { browserTimeZone } from '../../lib/format.js';
 
 const FIELDS = ['email', 'password', 'displayName', 'nativeLanguage', 'timezone'] as const;
-type Field = (typeof FIELDS)[number];
 
 /** The browser's language, when it is one we explain in; English otherwise. */
 function browserLanguage(): NativeLanguage {
@@ -24,43 +22,36 @@ function browserLanguage(): NativeLanguage {
 export function RegisterPage() {
   const { signedIn } = useAuth();
   const location = useLocation();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors<Field>>(NO_ERRORS);
   const [defaults] = useState(() => ({ timezone: browserTimeZone(), nativeLanguage: browserLanguage() }));
-
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (busy) return;
-    const form = new FormData(event.currentTarget);
-    const text = (name: Field) => String(form.get(name) ?? '');
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
-      const displayName = text('displayName').trim();
+  const { formRef, busy, errors, onSubmit } = useFormSubmit(
+    FIELDS,
+    async (value) => {
+      const displayName = value('displayName').trim();
       const user = await authApi.register({
-        email: text('email'),
-        password: text('password'),
+        email: value('email'),
+        password: value('password'),
         displayName: displayName === '' ? undefined : displayName,
-        nativeLanguage: text('nativeLanguage') as NativeLanguage,
-        timezone: text('timezone'),
+        nativeLanguage: value('nativeLanguage') as NativeLanguage,
+        timezone: value('timezone'),
       });
-      // The visitor guard now sends the new learner on to the dashboard.
+      // The visitor guard then sends the new learner on to the dashboard.
       signedIn(user);
-    } catch (err) {
-      setErrors(toFormErrors(err, FIELDS, { email_taken: 'email' }));
-      setBusy(false);
-      focusFirstProblem(formRef.current);
-    }
-  };
+    },
+    { email_taken: 'email' },
+  );
 
   return (
-    <Page title="Create your account" description="Track your study time, sessions and accuracy in every language you learn.">
+    <Page
+      title="Create your account"
+      description="Track your study time, sessions and accuracy in every language you learn."
+    >
       <div className="card card-form">
         <form ref={formRef} onSubmit={onSubmit} noValidate aria-busy={busy}>
           <ErrorAlert>{errors.form}</ErrorAlert>
           <FormField label="Email" error={errors.fields.email}>
-            {(control) => <input {...control} name="email" type="email" autoComplete="email" required spellCheck={false} />}
+            {(control) => (
+              <input {...control} name="email" type="email" autoComplete="email" required spellCheck={false} />
+            )}
           </FormField>
           <FormField label="Password" error={errors.fields.password} hint="At least 8 characters.">
             {(control) => <input {...control} name="password" type="password" autoComplete="new-password" required />}
@@ -69,7 +60,11 @@ export function RegisterPage() {
             {(control) => <input {...control} name="displayName" type="text" autoComplete="nickname" maxLength={80} />}
           </FormField>
           <div className="field-row">
-            <FormField label="Native language" error={errors.fields.nativeLanguage} hint="Explanations are given in it.">
+            <FormField
+              label="Native language"
+              error={errors.fields.nativeLanguage}
+              hint="Explanations are given in it."
+            >
               {(control) => (
                 <select {...control} name="nativeLanguage" defaultValue={defaults.nativeLanguage}>
                   <NativeLanguageOptions />
