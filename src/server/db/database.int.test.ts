@@ -12,6 +12,7 @@ describe.each(testDatabases())('the database layer on $name', (kind) => {
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0001-accounts', 'Success'],
       ['0002-learning-sessions', 'Success'],
+      ['0003-cards-and-reviews', 'Success'],
     ]);
     expect((await migrateToLatest(database.db, database.schema)).results).toEqual([]);
     await database.close();

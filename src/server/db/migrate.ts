@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as accounts from './migrations/0001-accounts.js';
 import * as learningSessions from './migrations/0002-learning-sessions.js';
+import * as cardsAndReviews from './migrations/0003-cards-and-reviews.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': accounts,
   '0002-learning-sessions': learningSessions,
+  '0003-cards-and-reviews': cardsAndReviews,
 };
 
 export class MigrationFailedError extends Error {}

@@ -60,10 +60,89 @@ export interface LearningSessionsTable {
   idempotency_key: string | null;
 }
 
+export interface CardsTable {
+  id: string;
+  user_id: string;
+  language: string;
+  term: string;
+  term_key: string;
+  translation: string;
+  part_of_speech: string | null;
+  context_sentence: string | null;
+  context_translation: string | null;
+  notes: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  source: string;
+  source_id: string | null;
+  search_text: string;
+  /** 0 or 1 (SQLite has no boolean). */
+  suspended: number;
+  encounters: number;
+  state: 'new' | 'learning' | 'review' | 'relearning';
+  due: string;
+  stability: number;
+  difficulty: number;
+  elapsed_days: number;
+  scheduled_days: number;
+  learning_steps: number;
+  reps: number;
+  lapses: number;
+  last_reviewed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CardEncountersTable {
+  id: string;
+  card_id: string;
+  source: string;
+  source_id: string | null;
+  context_sentence: string | null;
+  created_at: string;
+}
+
+export interface ReviewLogsTable {
+  id: string;
+  user_id: string;
+  card_id: string;
+  answer_id: string;
+  language: string;
+  rating: 'again' | 'hard' | 'good' | 'easy';
+  state_before: string;
+  elapsed_days: number;
+  scheduled_days: number;
+  reviewed_at: string;
+  duration_ms: number;
+  /** JSON of the card's scheduling fields before the answer. */
+  card_before: string;
+  /** JSON of the card's scheduling fields after the answer. */
+  card_after: string;
+  learning_session_id: string | null;
+}
+
+export interface ReviewSettingsTable {
+  user_id: string;
+  desired_retention: number;
+  new_per_day: number;
+  max_reviews_per_day: number;
+  /** Space-separated steps such as "1m 10m". */
+  learning_steps: string;
+  relearning_steps: string;
+  day_boundary_hour: number;
+  /** JSON array of fitted FSRS weights, or null for the defaults. */
+  parameters: string | null;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   api_tokens: ApiTokensTable;
   login_failures: LoginFailuresTable;
   learning_sessions: LearningSessionsTable;
+  cards: CardsTable;
+  card_encounters: CardEncountersTable;
+  review_logs: ReviewLogsTable;
+  review_settings: ReviewSettingsTable;
 }
