@@ -23,6 +23,11 @@ import { type IdGenerator, randomIds } from './lib/ids.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { PasswordHasher } from './modules/auth/password.js';
+import { cardRoutes } from './modules/cards/cards.routes.js';
+import { CardService } from './modules/cards/cards.service.js';
+import { createReviewRepository } from './modules/review/review.repository.js';
+import { reviewRoutes } from './modules/review/review.routes.js';
+import { ReviewService } from './modules/review/review.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { createLearningSessionsRepository } from './modules/learning-sessions/learning-sessions.repository.js';
 import { learningSessionRoutes } from './modules/learning-sessions/learning-sessions.routes.js';
@@ -40,6 +45,8 @@ export interface Services {
   database: Database;
   auth: AuthService;
   learningSessions: LearningSessionService;
+  cards: CardService;
+  review: ReviewService;
 }
 
 declare module 'fastify' {
@@ -62,7 +69,15 @@ export async function buildServices(config: Config, deps: AppDeps = {}): Promise
     ids,
     idleMs: config.sessionIdleMs,
   });
-  return { database, auth, learningSessions };
+  const cards = new CardService({ database, clock, ids });
+  const review = new ReviewService({
+    database,
+    repo: createReviewRepository(database.dialect),
+    learningSessions,
+    clock,
+    ids,
+  });
+  return { database, auth, learningSessions, cards, review };
 }
 
 /**
@@ -138,6 +153,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes(services.database.db), { prefix: '/api' });
   await app.register(authRoutes(services.auth, authn), { prefix: '/api/auth' });
   await app.register(learningSessionRoutes(services.learningSessions, authn), { prefix: '/api/learning-sessions' });
+  await app.register(cardRoutes(services.cards, authn), { prefix: '/api/cards' });
+  await app.register(reviewRoutes(services.review, authn), { prefix: '/api/review' });
 
   const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: resolve(config.webDistDir!), wildcard: false });

@@ -34,10 +34,17 @@ export type Card = z.infer<typeof CardSchema>;
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 const tags = z.array(z.string().trim().min(1).max(50)).max(30);
+// A term of nothing but punctuation would fold to an empty key (see the server's term-key.ts).
+const term = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(200)
+  .refine((t) => /[\p{L}\p{N}]/u.test(t), { error: 'must contain a letter or a digit' });
 
 export const CreateCardBodySchema = z.strictObject({
   language: z.enum(TARGET_LANGUAGES),
-  term: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+  term,
   translation: z.string().trim().min(1, { error: 'must not be empty' }).max(500),
   partOfSpeech: optionalText(40),
   contextSentence: optionalText(1000),
@@ -50,7 +57,7 @@ export const CreateCardBodySchema = z.strictObject({
 export type CreateCardBody = z.infer<typeof CreateCardBodySchema>;
 
 export const UpdateCardBodySchema = z.strictObject({
-  term: z.string().trim().min(1, { error: 'must not be empty' }).max(200).optional(),
+  term: term.optional(),
   translation: z.string().trim().min(1, { error: 'must not be empty' }).max(500).optional(),
   partOfSpeech: optionalText(40),
   contextSentence: optionalText(1000),
@@ -62,7 +69,10 @@ export const UpdateCardBodySchema = z.strictObject({
 export type UpdateCardBody = z.infer<typeof UpdateCardBodySchema>;
 
 export const BulkCardsBodySchema = z.strictObject({
-  cards: z.array(CreateCardBodySchema).min(1).max(BULK_MAX, { error: `at most ${BULK_MAX} cards in one call` }),
+  cards: z
+    .array(CreateCardBodySchema)
+    .min(1)
+    .max(BULK_MAX, { error: `at most ${BULK_MAX} cards in one call` }),
 });
 export const BulkCardsResultSchema = z.object({
   created: z.array(CardSchema),

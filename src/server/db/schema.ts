@@ -107,6 +107,7 @@ export interface ReviewLogsTable {
   user_id: string;
   card_id: string;
   answer_id: string;
+  seq: number;
   language: string;
   rating: 'again' | 'hard' | 'good' | 'easy';
   state_before: string;

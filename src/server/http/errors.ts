@@ -57,7 +57,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   forbidden: 403,
   not_found: 404,
   email_taken: 409,
+  card_exists: 409,
   session_completed: 409,
+  nothing_to_undo: 409,
   rate_limited: 429,
   database_unavailable: 503,
 };

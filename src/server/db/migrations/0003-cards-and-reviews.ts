@@ -56,7 +56,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('context_sentence', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('card_encounters_card_idx').on('card_encounters').columns(['card_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('card_encounters_card_idx')
+    .on('card_encounters')
+    .columns(['card_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('review_logs')
@@ -65,6 +69,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('card_id', 'text', (c) => c.notNull().references('cards.id').onDelete('cascade'))
     // The client's answerId: a repeated answer is recognised by it.
     .addColumn('answer_id', 'text', (c) => c.notNull())
+    // The order of one user's answers (answers are serialised per user), which undo walks back through.
+    .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('language', 'text', (c) => c.notNull())
     .addColumn('rating', 'text', (c) => c.notNull())
     .addColumn('state_before', 'text', (c) => c.notNull())
@@ -78,8 +84,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('card_after', 'text', (c) => c.notNull())
     .addColumn('learning_session_id', 'text')
     .execute();
-  await db.schema.createIndex('review_logs_answer_idx').on('review_logs').columns(['user_id', 'answer_id']).unique().execute();
-  await db.schema.createIndex('review_logs_user_time_idx').on('review_logs').columns(['user_id', 'reviewed_at']).execute();
+  await db.schema
+    .createIndex('review_logs_answer_idx')
+    .on('review_logs')
+    .columns(['user_id', 'answer_id'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('review_logs_user_seq_idx')
+    .on('review_logs')
+    .columns(['user_id', 'seq'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('review_logs_user_time_idx')
+    .on('review_logs')
+    .columns(['user_id', 'reviewed_at'])
+    .execute();
   await db.schema.createIndex('review_logs_card_idx').on('review_logs').columns(['card_id', 'reviewed_at']).execute();
 
   await db.schema
@@ -99,5 +120,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['review_settings', 'review_logs', 'card_encounters', 'cards']) await db.schema.dropTable(table).execute();
+  for (const table of ['review_settings', 'review_logs', 'card_encounters', 'cards'])
+    await db.schema.dropTable(table).execute();
 }

@@ -10,7 +10,7 @@ export interface ListFilter {
   language?: string | undefined;
   status?: 'active' | 'completed' | undefined;
   /** Keyset position: only sessions strictly after this one in (started_at desc, id desc) order. */
-  after?: { startedAt: string; id: string } | undefined;
+  after?: { at: string; id: string } | undefined;
   limit: number;
 }
 
@@ -45,6 +45,25 @@ export function createLearningSessionsRepository(dialect: Dialect) {
       return (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
     },
 
+    /** The user's active session of this type and language, the most recent if there were several. */
+    findActive(
+      db: Kysely<DB>,
+      userId: string,
+      type: string,
+      language: string,
+    ): Promise<LearningSessionRow | undefined> {
+      return db
+        .selectFrom('learning_sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('status', '=', 'active')
+        .where('type', '=', type)
+        .where('language', '=', language)
+        .orderBy('started_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
     findByIdempotencyKey(db: Kysely<DB>, userId: string, key: string): Promise<LearningSessionRow | undefined> {
       return db
         .selectFrom('learning_sessions')
@@ -72,10 +91,7 @@ export function createLearningSessionsRepository(dialect: Dialect) {
       const after = f.after;
       if (after) {
         query = query.where((eb) =>
-          eb.or([
-            eb('started_at', '<', after.startedAt),
-            eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)]),
-          ]),
+          eb.or([eb('started_at', '<', after.at), eb.and([eb('started_at', '=', after.at), eb('id', '<', after.id)])]),
         );
       }
       return query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();

@@ -12,11 +12,13 @@ import {
   type TypeStats,
   type UpdateLearningSessionBody,
 } from '../../../shared/learning-sessions.js';
+import type { TargetLanguage } from '../../../shared/languages.js';
 import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import type { IdGenerator } from '../../lib/ids.js';
 import { presentLearningSession } from './learning-sessions.presenter.js';
 import type { LearningSessionRow, LearningSessionsRepository } from './learning-sessions.repository.js';
@@ -46,22 +48,6 @@ export class SessionCompletedError extends ConflictError {
   }
 }
 
-function encodeCursor(row: LearningSessionRow): string {
-  return Buffer.from(JSON.stringify([row.started_at, row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { startedAt: string; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
-      return { startedAt: value[0] as string, id: value[1] as string };
-    }
-  } catch {
-    // falls through to the validation error
-  }
-  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this API gave out' }]);
-}
-
 /**
  * The learning-session ledger: every study activity, its counts and its duration. All state is in the
  * database, so any number of server processes can serve the same user.
@@ -87,9 +73,30 @@ export class LearningSessionService {
       const existing = await repo.findByIdempotencyKey(this.db, userId, idempotencyKey);
       if (existing) return { session: presentLearningSession(existing), created: false };
     }
-    const now = clock.now().toISOString();
-    const row: LearningSessionRow = {
-      id: ids.id(),
+    const row = this.newRow(userId, input, clock.now().toISOString(), ids.id(), idempotencyKey ?? null);
+    try {
+      await repo.insert(this.db, row);
+    } catch (err) {
+      // Two copies of one request raced; the other one won, so answer what it made.
+      const winner =
+        idempotencyKey && isUniqueViolation(err)
+          ? await repo.findByIdempotencyKey(this.db, userId, idempotencyKey)
+          : undefined;
+      if (!winner) throw err;
+      return { session: presentLearningSession(winner), created: false };
+    }
+    return { session: presentLearningSession(row), created: true };
+  }
+
+  private newRow(
+    userId: string,
+    input: CreateLearningSessionBody,
+    now: string,
+    id: string,
+    idempotencyKey: string | null,
+  ): LearningSessionRow {
+    return {
+      id,
       user_id: userId,
       type: input.type,
       language: input.language,
@@ -104,20 +111,65 @@ export class LearningSessionService {
       accuracy: 0,
       metadata: JSON.stringify(input.metadata ?? {}),
       last_activity_at: now,
-      idempotency_key: idempotencyKey ?? null,
+      idempotency_key: idempotencyKey,
     };
-    try {
-      await repo.insert(this.db, row);
-    } catch (err) {
-      // Two copies of one request raced; the other one won, so answer what it made.
-      const winner =
-        idempotencyKey && isUniqueViolation(err)
-          ? await repo.findByIdempotencyKey(this.db, userId, idempotencyKey)
-          : undefined;
-      if (!winner) throw err;
-      return { session: presentLearningSession(winner), created: false };
+  }
+
+  /**
+   * Counts one review answer in the learner's `vocabulary_review` session for `language`, inside the caller's
+   * transaction: the first answer opens the session (and one after an idle gap opens a fresh one). Answers the
+   * session's id.
+   */
+  async countReviewAnswer(
+    trx: Kysely<DB>,
+    userId: string,
+    language: TargetLanguage,
+    correct: boolean,
+  ): Promise<string> {
+    const { repo, clock, ids } = this.deps;
+    const now = clock.now();
+    let row = await repo.findActive(trx, userId, 'vocabulary_review', language);
+    if (row && this.isIdle(row, now)) {
+      await repo.closeIdle(trx, this.idleClosed(row), row.last_activity_at);
+      row = undefined;
     }
-    return { session: presentLearningSession(row), created: true };
+    if (!row) {
+      row = this.newRow(userId, { type: 'vocabulary_review', language }, now.toISOString(), ids.id(), null);
+      await repo.insert(trx, row);
+    }
+    await repo.update(trx, this.applyChanges(row, this.moveCounts(row, correct, 1), now.toISOString()));
+    return row.id;
+  }
+
+  /** Takes one answer back out of a review session's counts (undo), inside the caller's transaction. */
+  async uncountReviewAnswer(trx: Kysely<DB>, userId: string, sessionId: string, correct: boolean): Promise<void> {
+    const row = await this.deps.repo.find(trx, userId, sessionId);
+    if (!row) return;
+    const next = this.applyChanges(row, this.moveCounts(row, correct, -1), row.last_activity_at);
+    if (next.items_correct + next.items_incorrect === 0) next.accuracy = 0;
+    await this.deps.repo.update(trx, next);
+  }
+
+  /** Completes a review session when the queue has run dry, inside the caller's transaction. */
+  async completeReviewSession(trx: Kysely<DB>, userId: string, sessionId: string): Promise<void> {
+    const row = await this.deps.repo.find(trx, userId, sessionId);
+    if (row?.status !== 'active') return;
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.repo.update(trx, {
+      ...row,
+      status: 'completed',
+      ended_at: now,
+      last_activity_at: now,
+      duration_seconds: Math.floor((Date.parse(now) - Date.parse(row.started_at)) / 1000),
+    });
+  }
+
+  private moveCounts(row: LearningSessionRow, correct: boolean, by: 1 | -1): UpdateLearningSessionBody {
+    return {
+      itemsStudied: Math.max(0, row.items_studied + by),
+      itemsCorrect: correct ? Math.max(0, row.items_correct + by) : row.items_correct,
+      itemsIncorrect: correct ? row.items_incorrect : Math.max(0, row.items_incorrect + by),
+    };
   }
 
   async get(userId: string, id: string): Promise<LearningSession> {
@@ -212,7 +264,8 @@ export class LearningSessionService {
     const page = rows.slice(0, options.limit);
     return {
       items: page.map(presentLearningSession),
-      nextCursor: rows.length > options.limit ? encodeCursor(page[page.length - 1]!) : null,
+      nextCursor:
+        rows.length > options.limit ? encodeCursor(page[page.length - 1]!.started_at, page[page.length - 1]!.id) : null,
     };
   }
 
