@@ -25,9 +25,15 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { PasswordHasher } from './modules/auth/password.js';
 import { cardRoutes } from './modules/cards/cards.routes.js';
 import { CardService } from './modules/cards/cards.service.js';
+import { createCardTransferRepository } from './modules/card-transfer/card-transfer.repository.js';
+import { cardTransferRoutes } from './modules/card-transfer/card-transfer.routes.js';
+import { CardTransferService } from './modules/card-transfer/card-transfer.service.js';
 import { createReviewRepository } from './modules/review/review.repository.js';
 import { reviewRoutes } from './modules/review/review.routes.js';
 import { ReviewService } from './modules/review/review.service.js';
+import { createReviewStatsRepository } from './modules/review-stats/review-stats.repository.js';
+import { reviewStatsRoutes } from './modules/review-stats/review-stats.routes.js';
+import { ReviewStatsService } from './modules/review-stats/review-stats.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { createLearningSessionsRepository } from './modules/learning-sessions/learning-sessions.repository.js';
 import { learningSessionRoutes } from './modules/learning-sessions/learning-sessions.routes.js';
@@ -47,6 +53,8 @@ export interface Services {
   learningSessions: LearningSessionService;
   cards: CardService;
   review: ReviewService;
+  reviewStats: ReviewStatsService;
+  cardTransfer: CardTransferService;
 }
 
 declare module 'fastify' {
@@ -77,7 +85,16 @@ export async function buildServices(config: Config, deps: AppDeps = {}): Promise
     clock,
     ids,
   });
-  return { database, auth, learningSessions, cards, review };
+  const reviewStats = new ReviewStatsService({ database, repo: createReviewStatsRepository(), clock });
+  const cardTransfer = new CardTransferService({
+    database,
+    cards,
+    review: createReviewRepository(database.dialect),
+    repo: createCardTransferRepository(),
+    clock,
+    ids,
+  });
+  return { database, auth, learningSessions, cards, review, reviewStats, cardTransfer };
 }
 
 /**
@@ -155,6 +172,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(learningSessionRoutes(services.learningSessions, authn), { prefix: '/api/learning-sessions' });
   await app.register(cardRoutes(services.cards, authn), { prefix: '/api/cards' });
   await app.register(reviewRoutes(services.review, authn), { prefix: '/api/review' });
+  await app.register(reviewStatsRoutes(services.reviewStats, authn), { prefix: '/api/review' });
+  await app.register(cardTransferRoutes(services.cardTransfer, authn), { prefix: '/api/cards' });
 
   const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: resolve(config.webDistDir!), wildcard: false });

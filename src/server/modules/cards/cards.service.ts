@@ -90,6 +90,14 @@ export class CardService {
    * card) fold into one card, each occurrence recorded as an encounter.
    */
   async addMany(userId: string, inputs: readonly CreateCardBody[]): Promise<BulkCardsResult> {
+    return this.deps.database.writeTransaction((trx) => this.addManyIn(trx, userId, inputs));
+  }
+
+  /**
+   * `addMany` inside the caller's write transaction, for callers that write more in the same transaction (the
+   * card import). Keep `inputs` to at most BULK_MAX per call: each call inserts its new cards in one statement.
+   */
+  async addManyIn(trx: Kysely<DB>, userId: string, inputs: readonly CreateCardBody[]): Promise<BulkCardsResult> {
     const groups = new Map<string, TermGroup>();
     for (const input of inputs) {
       const key = termKey(input.term, input.language);
@@ -98,63 +106,59 @@ export class CardService {
       group.inputs.push(input);
       groups.set(id, group);
     }
-    const { database, clock, ids } = this.deps;
+    const { clock, ids } = this.deps;
     const repo = this.repo;
-    return database.writeTransaction(async (trx) => {
-      const now = clock.now().toISOString();
-      const cards = new Map<string, CardRow>();
-      for (const row of await repo.findByTermKeys(trx, userId, [...groups.values()])) {
+    const now = clock.now().toISOString();
+    const cards = new Map<string, CardRow>();
+    for (const row of await repo.findByTermKeys(trx, userId, [...groups.values()])) {
+      cards.set(identity(row.language, row.term_key), row);
+    }
+
+    const fresh = [...groups].filter(([id]) => !cards.has(id)).map(([, group]) => this.newCardRow(userId, group, now));
+    const inserted = fresh.length > 0 ? await repo.insertNew(trx, fresh) : new Set<string>();
+    // A term missing from `inserted` was added by a concurrent request after our lookup: fold into its card.
+    const raced = fresh.filter((row) => !inserted.has(row.id));
+    if (raced.length > 0) {
+      const keys = raced.map((row) => ({ language: row.language, termKey: row.term_key }));
+      for (const row of await repo.findByTermKeys(trx, userId, keys)) {
         cards.set(identity(row.language, row.term_key), row);
       }
+    }
+    for (const row of fresh) {
+      if (inserted.has(row.id)) cards.set(identity(row.language, row.term_key), row);
+    }
 
-      const fresh = [...groups]
-        .filter(([id]) => !cards.has(id))
-        .map(([, group]) => this.newCardRow(userId, group, now));
-      const inserted = fresh.length > 0 ? await repo.insertNew(trx, fresh) : new Set<string>();
-      // A term missing from `inserted` was added by a concurrent request after our lookup: fold into its card.
-      const raced = fresh.filter((row) => !inserted.has(row.id));
-      if (raced.length > 0) {
-        const keys = raced.map((row) => ({ language: row.language, termKey: row.term_key }));
-        for (const row of await repo.findByTermKeys(trx, userId, keys)) {
-          cards.set(identity(row.language, row.term_key), row);
-        }
+    const encounters: CardEncounterRow[] = [];
+    const increments = new Map<number, string[]>();
+    for (const [id, group] of groups) {
+      const card = cards.get(id)!;
+      for (const input of group.inputs) {
+        encounters.push({
+          id: ids.id(),
+          card_id: card.id,
+          source: input.source ?? 'manual',
+          source_id: text(input.sourceId),
+          context_sentence: text(input.contextSentence),
+          created_at: now,
+        });
       }
-      for (const row of fresh) {
-        if (inserted.has(row.id)) cards.set(identity(row.language, row.term_key), row);
+      if (!inserted.has(card.id)) {
+        increments.set(group.inputs.length, [...(increments.get(group.inputs.length) ?? []), card.id]);
       }
+    }
+    await repo.addEncounters(trx, encounters);
+    for (const [by, cardIds] of increments) await repo.incrementEncounters(trx, cardIds, by, now);
+    // Read back what the increments left, which includes encounters concurrent requests recorded.
+    const existingIds = [...increments.values()].flat();
+    const updated = existingIds.length > 0 ? await repo.findByIds(trx, userId, existingIds) : [];
+    for (const row of updated) cards.set(identity(row.language, row.term_key), row);
 
-      const encounters: CardEncounterRow[] = [];
-      const increments = new Map<number, string[]>();
-      for (const [id, group] of groups) {
-        const card = cards.get(id)!;
-        for (const input of group.inputs) {
-          encounters.push({
-            id: ids.id(),
-            card_id: card.id,
-            source: input.source ?? 'manual',
-            source_id: text(input.sourceId),
-            context_sentence: text(input.contextSentence),
-            created_at: now,
-          });
-        }
-        if (!inserted.has(card.id)) {
-          increments.set(group.inputs.length, [...(increments.get(group.inputs.length) ?? []), card.id]);
-        }
-      }
-      await repo.addEncounters(trx, encounters);
-      for (const [by, cardIds] of increments) await repo.incrementEncounters(trx, cardIds, by, now);
-      // Read back what the increments left, which includes encounters concurrent requests recorded.
-      const existingIds = [...increments.values()].flat();
-      const updated = existingIds.length > 0 ? await repo.findByIds(trx, userId, existingIds) : [];
-      for (const row of updated) cards.set(identity(row.language, row.term_key), row);
-
-      const result: BulkCardsResult = { created: [], existing: [] };
-      for (const id of groups.keys()) {
-        const card = cards.get(id)!;
-        (inserted.has(card.id) ? result.created : result.existing).push(presentCard(card));
-      }
-      return result;
-    });
+    const result: BulkCardsResult = { created: [], existing: [] };
+    for (const id of groups.keys()) {
+      const card = cards.get(id)!;
+      (inserted.has(card.id) ? result.created : result.existing).push(presentCard(card));
+    }
+    return result;
   }
 
   private newCardRow(userId: string, group: TermGroup, now: string): CardRow {

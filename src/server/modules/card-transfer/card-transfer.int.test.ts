@@ -1,0 +1,499 @@
+import { randomUUID } from 'node:crypto';
+import SQLite from 'better-sqlite3';
+import { strToU8, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMPORT_MAX_BYTES } from '../../../shared/card-transfer.js';
+import { testDatabases } from '../../test/databases.js';
+import { registerUser, startTestApp, type TestApp, type TestUser } from '../../test/harness.js';
+
+const BASE = '/api/cards';
+const DAY = 86_400_000;
+type Json = Record<string, unknown>;
+
+interface AnkiFixture {
+  notes: { id: number; flds: string[]; tags?: string }[];
+  cards?: { id: number; nid: number; ord?: number }[];
+  revlog?: { id: number; cid: number; ease: number; type?: number; time?: number }[];
+}
+
+/** An Anki collection with the columns the import reads, as the bytes of its SQLite file. */
+function ankiCollection({ notes, cards = [], revlog = [] }: AnkiFixture): Uint8Array {
+  const db = new SQLite(':memory:');
+  db.exec(`
+    create table notes (id integer primary key, guid text, mid integer, mod integer, flds text, tags text);
+    create table cards (id integer primary key, nid integer, did integer, ord integer, ivl integer);
+    create table revlog (id integer primary key, cid integer, ease integer, ivl integer, lastIvl integer,
+                         factor integer, time integer, type integer);`);
+  for (const n of notes) {
+    db.prepare('insert into notes (id, flds, tags) values (?, ?, ?)').run(n.id, n.flds.join('\x1f'), n.tags ?? '');
+  }
+  for (const c of cards) db.prepare('insert into cards (id, nid, ord) values (?, ?, ?)').run(c.id, c.nid, c.ord ?? 0);
+  for (const r of revlog) {
+    db.prepare('insert into revlog (id, cid, ease, ivl, time, type) values (?, ?, ?, 0, ?, ?)').run(
+      r.id,
+      r.cid,
+      r.ease,
+      r.time ?? 5000,
+      r.type ?? 1,
+    );
+  }
+  const bytes = db.serialize();
+  db.close();
+  return bytes;
+}
+
+function apkg(files: Record<string, Uint8Array>): Buffer {
+  return Buffer.from(zipSync({ media: strToU8('{}'), ...files }));
+}
+
+describe.each(testDatabases())('card import and export on $name', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  function upload(
+    user: TestUser,
+    file: string | Buffer,
+    { format = 'csv', language = 'es', type = 'text/csv' }: { format?: string; language?: string; type?: string } = {},
+  ) {
+    return user.request('POST', `${BASE}/import?format=${format}&language=${language}`, file, {
+      headers: { 'content-type': type },
+    });
+  }
+
+  async function importOk(user: TestUser, file: string | Buffer, options: Parameters<typeof upload>[2] = {}) {
+    const res = await upload(user, file, options);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { created: number; existing: number; rejected: { line: number; reason: string }[] };
+  }
+
+  async function refused(user: TestUser, file: string | Buffer, options: Parameters<typeof upload>[2] = {}) {
+    const res = await upload(user, file, options);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error.code).toBe('validation_failed');
+    return res.json().error.details[0].message as string;
+  }
+
+  async function cards(user: TestUser, query = '') {
+    const res = await user.request('GET', `${BASE}?limit=100${query}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return (res.json().items as Json[]).sort((a, b) => String(a.term).localeCompare(String(b.term)));
+  }
+
+  const summary = (list: Json[]) =>
+    list.map((c) => ({ term: c.term, translation: c.translation, context: c.contextSentence, tags: c.tags }));
+
+  describe('CSV and TSV', () => {
+    it('imports a CSV with a BOM as new cards from the import, due now', async () => {
+      const user = await registerUser(t.app);
+      const file = '\ufeffTerm,Translation,Context,Tags\nhola,hello,"Hola, Ana.",greeting A1\nperro,dog,,animals\n';
+      expect(await importOk(user, file)).toEqual({ created: 2, existing: 0, rejected: [] });
+      const list = await cards(user);
+      expect(summary(list)).toEqual([
+        { term: 'hola', translation: 'hello', context: 'Hola, Ana.', tags: ['greeting', 'a1'] },
+        { term: 'perro', translation: 'dog', context: null, tags: ['animals'] },
+      ]);
+      expect(list[0]).toMatchObject({ language: 'es', source: 'import', state: 'new', encounters: 1 });
+      expect(list[0]!.due).toBe(t.clock.now().toISOString());
+    });
+
+    it.each([
+      ['semicolons', 'term;translation;tags\ngato;cat;a b\n', 'text/csv', 'csv'],
+      ['tabs', 'term\ttranslation\ttags\ngato\tcat\ta b\n', 'text/tab-separated-values', 'tsv'],
+      ['tabs sent as plain text', 'tags\ttranslation\tterm\na b\tcat\tgato\n', 'text/plain; charset=utf-8', 'tsv'],
+    ])('imports a file separated by %s', async (_what, file, type, format) => {
+      const user = await registerUser(t.app);
+      expect(await importOk(user, file, { type, format })).toEqual({ created: 1, existing: 0, rejected: [] });
+      expect(summary(await cards(user))).toEqual([
+        { term: 'gato', translation: 'cat', context: null, tags: ['a', 'b'] },
+      ]);
+    });
+
+    it('imports quoted fields holding commas, quotes and line breaks', async () => {
+      const user = await registerUser(t.app);
+      const file = 'term,translation,context\r\n"sí, claro","yes, of course","Dijo ""sí"".\r\nLuego, nada."\r\n';
+      expect(await importOk(user, file)).toEqual({ created: 1, existing: 0, rejected: [] });
+      expect(summary(await cards(user))).toEqual([
+        { term: 'sí, claro', translation: 'yes, of course', context: 'Dijo "sí".\r\nLuego, nada.', tags: [] },
+      ]);
+    });
+
+    it('reports rows with bad values by line and imports the rest', async () => {
+      const user = await registerUser(t.app);
+      const file = 'term,translation\nhola,hello\n,nothing\n"multi\nline",x\nperro,\n¿?,what\ngato,cat\n';
+      expect(await importOk(user, file)).toEqual({
+        created: 3,
+        existing: 0,
+        rejected: [
+          { line: 3, reason: 'term must not be empty' },
+          { line: 6, reason: 'translation must not be empty' },
+          { line: 7, reason: 'term must contain a letter or a digit' },
+        ],
+      });
+      expect((await cards(user)).map((c) => c.term)).toEqual(['gato', 'hola', 'multi\nline']);
+    });
+
+    it('counts terms already there, in the file or before, as existing, recording an encounter', async () => {
+      const user = await registerUser(t.app);
+      const before = await user.request('POST', BASE, { language: 'es', term: 'hola', translation: 'hi' });
+      expect(before.statusCode).toBe(201);
+      const file = 'term,translation\n¡Hola!,hello\nperro,dog\nPerro,dog\nhola,hey\ngato,cat\n';
+      expect(await importOk(user, file)).toEqual({ created: 2, existing: 3, rejected: [] });
+      const list = await cards(user);
+      expect(list.map((c) => [c.term, c.translation, c.source, c.encounters])).toEqual([
+        ['gato', 'cat', 'import', 1],
+        ['hola', 'hi', 'manual', 3],
+        ['perro', 'dog', 'import', 2],
+      ]);
+      // Importing the same file again makes nothing new.
+      expect(await importOk(user, file)).toEqual({ created: 0, existing: 5, rejected: [] });
+    });
+
+    it('imports more rows than one bulk batch in one go', async () => {
+      const user = await registerUser(t.app);
+      const rows = Array.from({ length: 1203 }, (_, i) => `palabra${i % 1100},word ${i}`);
+      expect(await importOk(user, `term,translation\n${rows.join('\n')}\n`)).toEqual({
+        created: 1100,
+        existing: 103,
+        rejected: [],
+      });
+      const total = await t.database.db
+        .selectFrom('cards')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', user.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(total.n)).toBe(1100);
+    });
+
+    it.each([
+      ['a row with the wrong number of columns', 'term,translation\nhola,hello\nperro\n', 'line 3 has 1 column of 2'],
+      ['a file without a header', 'hola,hello\nperro,dog\n', 'no header'],
+      ['a file that is not UTF-8', Buffer.from('term,translation\nni\xf1o,child\n', 'latin1'), 'not UTF-8'],
+      ['an empty file', '', 'the file is empty'],
+    ])('refuses %s whole, writing nothing', async (_what, file, problem) => {
+      const user = await registerUser(t.app);
+      expect(await refused(user, file)).toContain(problem);
+      expect(await cards(user)).toEqual([]);
+    });
+
+    it('refuses a file whose structure breaks after many good rows, writing none of them', async () => {
+      const user = await registerUser(t.app);
+      const rows = Array.from({ length: 700 }, (_, i) => `palabra${i},word`);
+      const problem = await refused(user, `term,translation\n${rows.join('\n')}\nroto,a,b\n`);
+      expect(problem).toBe('line 702 has 3 columns of 2');
+      expect(await cards(user)).toEqual([]);
+    });
+
+    it('refuses a body that is not a file, an unknown format or language, and a stranger', async () => {
+      const user = await registerUser(t.app);
+      const json = await user.request('POST', `${BASE}/import?format=csv&language=es`, { term: 'x' });
+      expect(json.statusCode).toBe(400);
+      expect(json.json().error.details[0].message).toMatch(/send the file itself as the body/);
+      const form = await upload(user, 'x', { type: 'multipart/form-data; boundary=x' });
+      expect(form.statusCode).toBe(415);
+      for (const [query, field] of [
+        ['format=xlsx&language=es', 'format'],
+        ['format=csv&language=xx', 'language'],
+        ['format=csv', 'language'],
+      ]) {
+        const res = await user.request('POST', `${BASE}/import?${query}`, 'term,translation\n', {
+          headers: { 'content-type': 'text/csv' },
+        });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error.details.map((d: { field: string }) => d.field)).toContain(field);
+      }
+      const stranger = await t.app.inject({
+        method: 'POST',
+        url: `${BASE}/import?format=csv&language=es`,
+        headers: { 'content-type': 'text/csv' },
+        payload: 'term,translation\nhola,hello\n',
+      });
+      expect(stranger.statusCode).toBe(401);
+      expect((await t.app.inject({ method: 'GET', url: `${BASE}/export?format=csv&language=es` })).statusCode).toBe(
+        401,
+      );
+    });
+
+    it('refuses a file over the size limit with 413, naming the limit', async () => {
+      const user = await registerUser(t.app);
+      const big = Buffer.alloc(IMPORT_MAX_BYTES + 1, 'a');
+      const res = await upload(user, big, { type: 'application/octet-stream' });
+      expect(res.statusCode).toBe(413);
+      expect(res.json().error).toEqual({
+        code: 'payload_too_large',
+        message: 'the file is larger than the import limit of 20 MB',
+      });
+      expect(await cards(user)).toEqual([]);
+    });
+  });
+
+  describe('export', () => {
+    it('downloads one language as a CSV that imports into another account as the same cards', async () => {
+      const user = await registerUser(t.app);
+      const other = await registerUser(t.app);
+      const file =
+        'term,translation,context,tags\n' +
+        '"hola, amigo","hello ""friend""","Línea uno\nlínea dos",greeting a1\n' +
+        'perro,dog,,travel words;animals\n' +
+        'tab,"a\tb",,\n';
+      await importOk(user, file);
+      await user.request('POST', BASE, { language: 'fr', term: 'chien', translation: 'dog' });
+
+      const res = await user.request('GET', `${BASE}/export?format=csv&language=es`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).toBe('attachment; filename="cards-es-2026-01-05.csv"');
+      expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      expect(res.body).not.toContain('chien');
+
+      expect(await importOk(other, res.rawPayload)).toEqual({ created: 3, existing: 0, rejected: [] });
+      expect(summary(await cards(other))).toEqual(summary(await cards(user, '&language=es')));
+    });
+
+    it('downloads TSV that imports back, and an empty file with only the header', async () => {
+      const user = await registerUser(t.app);
+      const other = await registerUser(t.app);
+      const empty = await user.request('GET', `${BASE}/export?format=tsv&language=de`);
+      expect(empty.statusCode).toBe(200);
+      expect(empty.body).toBe('term\ttranslation\tcontext\ttags\r\n');
+      await importOk(user, 'term,translation,tags\nHund,dog,tiere\nKatze,cat,\n', { language: 'de' });
+      const res = await user.request('GET', `${BASE}/export?format=tsv&language=de`);
+      expect(res.headers['content-type']).toBe('text/tab-separated-values; charset=utf-8');
+      expect(res.headers['content-disposition']).toBe('attachment; filename="cards-de-2026-01-05.tsv"');
+      expect(res.body).toBe('term\ttranslation\tcontext\ttags\r\nHund\tdog\t\ttiere\r\nKatze\tcat\t\t\r\n');
+      await importOk(other, res.body, { format: 'tsv', language: 'de', type: 'text/tab-separated-values' });
+      expect(summary(await cards(other))).toEqual(summary(await cards(user)));
+    });
+
+    it('exports only the caller’s cards, and imports only into the caller’s account', async () => {
+      const user = await registerUser(t.app);
+      const other = await registerUser(t.app);
+      await importOk(user, 'term,translation\nmío,mine\n');
+      await importOk(other, 'term,translation\ntuyo,yours\nmío,mine too\n');
+      expect((await cards(user)).map((c) => c.term)).toEqual(['mío']);
+      expect((await cards(other)).map((c) => [c.term, c.translation])).toEqual([
+        ['mío', 'mine too'],
+        ['tuyo', 'yours'],
+      ]);
+      const res = await user.request('GET', `${BASE}/export?format=csv&language=es`);
+      expect(res.body).toBe('\ufeffterm,translation,context,tags\r\nmío,mine,,\r\n');
+    });
+
+    it('refuses an export without a known format or language', async () => {
+      const user = await registerUser(t.app);
+      for (const query of ['format=apkg&language=es', 'format=csv', 'language=es']) {
+        expect((await user.request('GET', `${BASE}/export?${query}`)).statusCode).toBe(400);
+      }
+    });
+  });
+
+  describe('Anki packages', () => {
+    it('imports notes with HTML removed and tags kept, replaying review history into memory state', async () => {
+      const user = await registerUser(t.app);
+      const start = Date.parse('2025-10-01T08:00:00.000Z');
+      const collection = ankiCollection({
+        notes: [
+          { id: 1, flds: ['<b>el&nbsp;perro</b>', 'the dog<br>(animal)'], tags: ' animals A1 ' },
+          { id: 2, flds: ['<div>la casa</div>', 'the house &amp; home', 'extra field'], tags: '' },
+          { id: 3, flds: ['<img src="x.png">', 'an image only'] },
+          { id: 4, flds: ['sólo'] },
+        ],
+        cards: [
+          { id: 10, nid: 1, ord: 0 },
+          { id: 11, nid: 1, ord: 1 },
+          { id: 20, nid: 2, ord: 0 },
+        ],
+        revlog: [
+          // Three good answers weeks apart on the note's first card…
+          { id: start, cid: 10, ease: 3, type: 0 },
+          { id: start + 7 * DAY, cid: 10, ease: 3, type: 1 },
+          { id: start + 28 * DAY, cid: 10, ease: 3, type: 1 },
+          // …a manual reschedule and an entry without an answer, which are not reviews…
+          { id: start + 29 * DAY, cid: 10, ease: 0, type: 4 },
+          { id: start + 30 * DAY, cid: 10, ease: 3, type: 4 },
+          // …and the reverse card's answers, which stay with that card.
+          { id: start + DAY, cid: 11, ease: 1, type: 0 },
+        ],
+      });
+      const result = await importOk(user, apkg({ 'collection.anki2': collection }), {
+        format: 'apkg',
+        type: 'application/octet-stream',
+      });
+      expect(result).toEqual({
+        created: 2,
+        existing: 0,
+        rejected: [
+          { line: 3, reason: 'term must not be empty' },
+          { line: 4, reason: 'translation must not be empty' },
+        ],
+      });
+
+      const [perro, casa] = await cards(user);
+      expect(summary([perro!, casa!])).toEqual([
+        { term: 'el perro', translation: 'the dog (animal)', context: null, tags: ['animals', 'a1'] },
+        { term: 'la casa', translation: 'the house & home', context: null, tags: [] },
+      ]);
+      expect(casa).toMatchObject({ state: 'new', reps: 0, source: 'import', lastReviewedAt: null });
+      expect(perro).toMatchObject({
+        source: 'import',
+        state: 'review',
+        reps: 3,
+        lapses: 0,
+        lastReviewedAt: new Date(start + 28 * DAY).toISOString(),
+      });
+      expect(perro!.stability as number).toBeGreaterThan(10);
+      expect(perro!.stability as number).toBeLessThan(365);
+      expect(Date.parse(perro!.due as string)).toBeGreaterThan(start + 38 * DAY);
+
+      const logs = await t.database.db
+        .selectFrom('review_logs')
+        .selectAll()
+        .where('user_id', '=', user.id)
+        .orderBy('seq')
+        .execute();
+      expect(logs.map((l) => [l.answer_id, l.rating, l.state_before, l.reviewed_at, l.card_id, l.seq])).toEqual([
+        [`anki:${start}`, 'good', 'new', new Date(start).toISOString(), perro!.id, 1],
+        [`anki:${start + 7 * DAY}`, 'good', 'learning', new Date(start + 7 * DAY).toISOString(), perro!.id, 2],
+        [`anki:${start + 28 * DAY}`, 'good', 'review', new Date(start + 28 * DAY).toISOString(), perro!.id, 3],
+      ]);
+      expect(logs.every((l) => l.learning_session_id === null && l.duration_ms === 5000 && l.language === 'es')).toBe(
+        true,
+      );
+      expect(JSON.parse(logs[2]!.card_after)).toMatchObject({ state: 'review', reps: 3 });
+
+      // The replayed card reviews on from its state like any other.
+      t.clock.set(perro!.due as string);
+      const queue = (await user.request('GET', '/api/review/queue?language=es')).json();
+      expect(queue.items.map((i: { card: Json }) => i.card.id)).toContain(perro!.id);
+      const answer = await user.request('POST', '/api/review/answers', {
+        cardId: perro!.id,
+        rating: 'good',
+        answerId: randomUUID(),
+        durationMs: 1000,
+      });
+      expect(answer.statusCode, answer.body).toBe(200);
+      expect(answer.json()).toMatchObject({ state: 'review', reps: 4 });
+      t.clock.set('2026-01-05T09:00:00.000Z');
+    });
+
+    it('prefers collection.anki21, leaves cards you already have as they are, and writes no log for them', async () => {
+      const user = await registerUser(t.app);
+      await user.request('POST', BASE, { language: 'es', term: 'gato', translation: 'cat' });
+      const old = ankiCollection({ notes: [{ id: 1, flds: ['viejo', 'old'] }] });
+      const current = ankiCollection({
+        notes: [
+          { id: 1, flds: ['Gato', 'cat'] },
+          { id: 2, flds: ['pez', 'fish'] },
+        ],
+        cards: [
+          { id: 10, nid: 1 },
+          { id: 20, nid: 2 },
+        ],
+        revlog: [{ id: Date.parse('2025-12-01T00:00:00Z'), cid: 10, ease: 4, type: 0 }],
+      });
+      const result = await importOk(user, apkg({ 'collection.anki2': old, 'collection.anki21': current }), {
+        format: 'apkg',
+        type: 'application/octet-stream',
+      });
+      expect(result).toEqual({ created: 1, existing: 1, rejected: [] });
+      expect((await cards(user)).map((c) => [c.term, c.state, c.reps])).toEqual([
+        ['gato', 'new', 0],
+        ['pez', 'new', 0],
+      ]);
+      const logs = await t.database.db.selectFrom('review_logs').select('id').where('user_id', '=', user.id).execute();
+      expect(logs).toEqual([]);
+    });
+
+    it('continues the learner’s answer order after their own answers', async () => {
+      const user = await registerUser(t.app);
+      // The learner's own settings drive the replay: with no learning steps one good answer graduates a card.
+      const settings = await user.request('PUT', '/api/review/settings', {
+        desiredRetention: 0.9,
+        newCardsPerDay: 20,
+        maxReviewsPerDay: 200,
+        learningSteps: '',
+        relearningSteps: '10m',
+        dayBoundaryHour: 4,
+      });
+      expect(settings.statusCode, settings.body).toBe(200);
+      const mineId = randomUUID();
+      const mine = (await user.request('POST', BASE, { language: 'es', term: 'uno', translation: 'one' })).json();
+      await user.request('POST', '/api/review/answers', {
+        cardId: mine.id,
+        rating: 'good',
+        answerId: mineId,
+        durationMs: 1000,
+      });
+      const at = Date.parse('2025-11-01T00:00:00Z');
+      const collection = ankiCollection({
+        notes: [
+          { id: 1, flds: ['dos', 'two'] },
+          { id: 2, flds: ['tres', 'three'] },
+        ],
+        cards: [
+          { id: 10, nid: 1 },
+          { id: 20, nid: 2 },
+        ],
+        revlog: [
+          { id: at + DAY, cid: 10, ease: 3 },
+          { id: at, cid: 20, ease: 2 },
+        ],
+      });
+      await importOk(user, apkg({ 'collection.anki2': collection }), {
+        format: 'apkg',
+        type: 'application/octet-stream',
+      });
+      const logs = await t.database.db
+        .selectFrom('review_logs')
+        .select(['answer_id', 'seq'])
+        .where('user_id', '=', user.id)
+        .orderBy('seq')
+        .execute();
+      expect(logs).toEqual([
+        { answer_id: mineId, seq: 1 },
+        { answer_id: `anki:${at}`, seq: 2 },
+        { answer_id: `anki:${at + DAY}`, seq: 3 },
+      ]);
+      expect((await cards(user)).map((c) => [c.term, c.state])).toEqual([
+        ['dos', 'review'],
+        ['tres', 'review'],
+        ['uno', 'review'],
+      ]);
+    });
+
+    it.each([
+      ['a file that is not a zip', () => Buffer.from('term,translation\n'), 'not a zip archive'],
+      ['a damaged zip', () => apkg({ 'collection.anki2': new Uint8Array(100) }).subarray(0, 60), 'damaged'],
+      ['a zip without a collection', () => apkg({ 'notes.txt': strToU8('hola') }), 'no Anki collection'],
+      [
+        'a zip with only the newer compressed collection',
+        () => apkg({ 'collection.anki21b': new Uint8Array(10) }),
+        'Support older Anki versions',
+      ],
+      [
+        'a collection that is not a database',
+        () => apkg({ 'collection.anki2': strToU8('x'.repeat(200)) }),
+        'cannot be read',
+      ],
+      [
+        'a collection without notes',
+        () => {
+          const db = new SQLite(':memory:');
+          db.exec('create table cards (id integer)');
+          const bytes = db.serialize();
+          db.close();
+          return apkg({ 'collection.anki2': bytes });
+        },
+        'cannot be read (no such table: notes)',
+      ],
+    ])('refuses %s, writing nothing', async (_what, file, problem) => {
+      const user = await registerUser(t.app);
+      expect(await refused(user, file(), { format: 'apkg', type: 'application/octet-stream' })).toContain(problem);
+      expect(await cards(user)).toEqual([]);
+    });
+  });
+});

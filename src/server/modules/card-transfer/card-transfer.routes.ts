@@ -1,0 +1,105 @@
+import type { FastifyError } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ExportQuerySchema,
+  IMPORT_MAX_BYTES,
+  ImportQuerySchema,
+  ImportResultSchema,
+} from '../../../shared/card-transfer.js';
+import { ErrorBodySchema } from '../../../shared/errors.js';
+import { type Authenticator, principalOf } from '../../http/auth.js';
+import type { CardTransferService } from './card-transfer.service.js';
+import { ImportFileError } from './import-file-error.js';
+
+const tags = ['cards'];
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  413: ErrorBodySchema,
+  415: ErrorBodySchema,
+} as const;
+/** The content types an import body may have; each is read as raw bytes, whatever the format. */
+const FILE_TYPES = ['text/csv', 'text/tab-separated-values', 'text/plain', 'application/octet-stream'];
+const LIMIT_MB = IMPORT_MAX_BYTES / 1024 / 1024;
+
+/**
+ * Import and export of cards as files. The import takes the file itself as the request body (no multipart
+ * form), so the body parsers below exist only inside this plugin.
+ */
+export function cardTransferRoutes(transfer: CardTransferService, authn: Authenticator): FastifyPluginAsyncZod {
+  return async (app) => {
+    // On request rather than before the handler: a stranger's upload is refused before its body is read.
+    app.addHook('onRequest', authn.requireUser);
+    app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
+    // A body over the limit is refused before any handler runs; name the limit, then let the app's handler answer.
+    app.setErrorHandler((err: FastifyError) => {
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        throw Object.assign(new Error(`the file is larger than the import limit of ${LIMIT_MB} MB`), {
+          statusCode: 413,
+        });
+      }
+      throw err;
+    });
+
+    app.post(
+      '/import',
+      {
+        bodyLimit: IMPORT_MAX_BYTES,
+        schema: {
+          tags,
+          summary: `Import cards from a CSV, TSV or Anki .apkg file (the file itself as the body, at most ${LIMIT_MB} MB)`,
+          description:
+            'Send the file as the raw request body with content-type `text/csv`, `text/tab-separated-values`, ' +
+            '`text/plain` or `application/octet-stream`; `format` says how to read it and `language` which of your ' +
+            'languages the cards are in.\n\n' +
+            'CSV/TSV: UTF-8 (a BOM is fine); a header line naming the columns `term` and `translation`, optionally ' +
+            '`context` and `tags`, in any order and case; the delimiter (comma, semicolon or tab) is the one the ' +
+            'header uses; fields quoted as in RFC 4180; tags separated by spaces, or by `;` when a tag has a space.\n\n' +
+            '.apkg: each note becomes a card (first field the term, second the translation, HTML removed; its tags ' +
+            'kept), and its first card’s review history is replayed so the card keeps its memory state.\n\n' +
+            'All in one transaction: a file that cannot be read (not UTF-8, no header, a row with the wrong number of ' +
+            'columns, not a zip, no collection inside) is refused whole with 400 naming the problem. Rows with an ' +
+            'unacceptable value (an empty term…) are left out and listed in `rejected` with their line; terms you ' +
+            'already have count as `existing` and record an encounter.',
+          querystring: ImportQuerySchema,
+          response: { 200: ImportResultSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const file = request.body;
+        if (!Buffer.isBuffer(file)) {
+          throw new ImportFileError(
+            `send the file itself as the body, with content-type ${FILE_TYPES.join(', ')} (not a form or JSON)`,
+          );
+        }
+        const { format, language } = request.query;
+        return transfer.importFile(principalOf(request).user.id, format, language, file);
+      },
+    );
+
+    app.get(
+      '/export',
+      {
+        schema: {
+          tags,
+          summary: 'Download one language’s cards as a CSV or TSV file (term, translation, context, tags)',
+          description: 'The file the import reads back: same header, UTF-8 (CSV with a BOM), CRLF line ends.',
+          querystring: ExportQuerySchema,
+          response: { 200: z.string(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { format, language } = request.query;
+        const file = await transfer.exportFile(principalOf(request).user.id, format, language);
+        return reply
+          .header('content-type', file.contentType)
+          .header('content-disposition', `attachment; filename="${file.filename}"`)
+          .send(file.body);
+      },
+    );
+  };
+}
