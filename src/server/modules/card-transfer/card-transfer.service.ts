@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { ExportFormat, ImportFormat, ImportResult, RejectedRow } from '../../../shared/card-transfer.js';
 import { BULK_MAX, type Card, type CreateCardBody, CreateCardBodySchema } from '../../../shared/cards.js';
 import type { TargetLanguage } from '../../../shared/languages.js';
-import { DEFAULT_REVIEW_SETTINGS } from '../../../shared/review.js';
 import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
@@ -10,7 +9,8 @@ import type { IdGenerator } from '../../lib/ids.js';
 import type { CardService } from '../cards/cards.service.js';
 import { termKey } from '../cards/term-key.js';
 import type { ReviewRepository } from '../review/review.repository.js';
-import { createScheduler, type MemoryState, type Scheduler } from '../review/scheduler.js';
+import { schedulerForSettings } from '../review/review.service.js';
+import { newMemoryState, type Scheduler } from '../review/scheduler.js';
 import { type AnkiReview, readApkg } from './apkg.js';
 import type { CardTransferRepository, ReviewLogRow } from './card-transfer.repository.js';
 import { parseCardsCsv, serialiseCardsCsv } from './csv.js';
@@ -47,20 +47,6 @@ export interface ExportFile {
 }
 
 const identity = (language: string, term: string) => JSON.stringify([language, termKey(term, language)]);
-
-/** The memory state of a card never reviewed. */
-const NEW_MEMORY = (due: string): MemoryState => ({
-  state: 'new',
-  due,
-  stability: 0,
-  difficulty: 0,
-  elapsed_days: 0,
-  scheduled_days: 0,
-  learning_steps: 0,
-  reps: 0,
-  lapses: 0,
-  last_reviewed_at: null,
-});
 
 /**
  * Importing cards from CSV, TSV and Anki packages, and exporting them as CSV or TSV. An import is one
@@ -154,7 +140,7 @@ export class CardTransferService {
       const card = made.get(identity(row.input.language, row.input.term));
       if (!card || replayed.has(card.id) || row.reviews.length === 0) continue;
       replayed.add(card.id);
-      let memory = NEW_MEMORY(card.due);
+      let memory = newMemoryState(card.due);
       for (const r of row.reviews) {
         const at = new Date(r.id);
         const after = scheduler.answer(memory, r.rating, at);
@@ -188,19 +174,9 @@ export class CardTransferService {
     );
   }
 
-  /** The learner's FSRS scheduler, as ReviewService configures it from their settings. */
+  /** The learner's FSRS scheduler, configured from their settings as ReviewService does. */
   private async scheduler(trx: Kysely<DB>, userId: string): Promise<Scheduler> {
-    const row = await this.deps.review.findSettings(trx, userId);
-    return createScheduler(
-      row
-        ? {
-            desiredRetention: row.desired_retention,
-            learningSteps: row.learning_steps,
-            relearningSteps: row.relearning_steps,
-            parameters: row.parameters ? (JSON.parse(row.parameters) as number[]) : null,
-          }
-        : { ...DEFAULT_REVIEW_SETTINGS, parameters: null },
-    );
+    return schedulerForSettings(await this.deps.review.findSettings(trx, userId));
   }
 
   /** One language's cards as a CSV (comma, with a BOM so spreadsheet programs read UTF-8) or TSV file. */

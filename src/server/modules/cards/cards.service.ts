@@ -11,6 +11,7 @@ import { type Database, isUniqueViolation } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { ConflictError, NotFoundError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { newMemoryState } from '../review/scheduler.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import type { IdGenerator } from '../../lib/ids.js';
 import { presentCard } from './cards.presenter.js';
@@ -180,16 +181,7 @@ export class CardService {
       search_text: searchText([first.term, first.translation, first.contextSentence, first.contextTranslation]),
       suspended: 0,
       encounters: group.inputs.length,
-      state: 'new',
-      due: now,
-      stability: 0,
-      difficulty: 0,
-      elapsed_days: 0,
-      scheduled_days: 0,
-      learning_steps: 0,
-      reps: 0,
-      lapses: 0,
-      last_reviewed_at: null,
+      ...newMemoryState(now),
       created_at: now,
       updated_at: now,
     };

@@ -57,6 +57,16 @@ const memoryOf = (row: CardRow): MemoryState => ({
 /** How far ahead learning cards are shown when nothing else is due (Anki's "learn ahead limit"). */
 const LEARN_AHEAD_MS = 20 * 60_000;
 
+/** The FSRS scheduler a learner's stored settings (or the defaults, with no row) describe. */
+export function schedulerForSettings(row: ReviewSettingsRow | undefined): Scheduler {
+  return createScheduler({
+    desiredRetention: row?.desired_retention ?? DEFAULT_REVIEW_SETTINGS.desiredRetention,
+    learningSteps: row?.learning_steps ?? DEFAULT_REVIEW_SETTINGS.learningSteps,
+    relearningSteps: row?.relearning_steps ?? DEFAULT_REVIEW_SETTINGS.relearningSteps,
+    parameters: row?.parameters ? (JSON.parse(row.parameters) as number[]) : null,
+  });
+}
+
 export class NothingToUndoError extends DomainError {
   constructor() {
     super('nothing_to_undo', 'there is no answer from today left to undo');
@@ -114,9 +124,7 @@ export class ReviewService {
     userId: string,
   ): Promise<{ settings: ReviewSettings; scheduler: Scheduler }> {
     const row = await this.deps.repo.findSettings(db, userId);
-    const settings = this.present(row);
-    const parameters = row?.parameters ? (JSON.parse(row.parameters) as number[]) : null;
-    return { settings, scheduler: createScheduler({ ...settings, parameters }) };
+    return { settings: this.present(row), scheduler: schedulerForSettings(row) };
   }
 
   /**

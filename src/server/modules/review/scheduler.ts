@@ -16,6 +16,22 @@ export interface MemoryState {
   last_reviewed_at: string | null;
 }
 
+/** The memory state of a card never reviewed, due at `due`. */
+export function newMemoryState(due: string): MemoryState {
+  return {
+    state: 'new',
+    due,
+    stability: 0,
+    difficulty: 0,
+    elapsed_days: 0,
+    scheduled_days: 0,
+    learning_steps: 0,
+    reps: 0,
+    lapses: 0,
+    last_reviewed_at: null,
+  };
+}
+
 export interface SchedulerSettings {
   desiredRetention: number;
   /** Space-separated steps such as "1m 10m". */
