@@ -4,11 +4,14 @@ import { RequireUser, RequireVisitor } from './auth/guards.js';
 import { Layout, PublicLayout } from './components/Layout.js';
 import { RouteFocus } from './components/RouteFocus.js';
 import { AccountPage } from './pages/account/AccountPage.js';
+import { CardsPage } from './pages/cards/CardsPage.js';
 import { DashboardPage } from './pages/dashboard/DashboardPage.js';
 import { HistoryPage } from './pages/history/HistoryPage.js';
 import { LoginPage } from './pages/login/LoginPage.js';
 import { NotFoundPage } from './pages/not-found/NotFoundPage.js';
 import { RegisterPage } from './pages/register/RegisterPage.js';
+import { ReviewPage } from './pages/review/ReviewPage.js';
+import { ReviewSettingsPage } from './pages/review-settings/ReviewSettingsPage.js';
 
 const router = createBrowserRouter([
   {
@@ -33,6 +36,9 @@ const router = createBrowserRouter([
             element: <Layout />,
             children: [
               { index: true, element: <DashboardPage /> },
+              { path: '/review', element: <ReviewPage /> },
+              { path: '/review/settings', element: <ReviewSettingsPage /> },
+              { path: '/cards', element: <CardsPage /> },
               { path: '/history', element: <HistoryPage /> },
               { path: '/account', element: <AccountPage /> },
               { path: '*', element: <NotFoundPage /> },

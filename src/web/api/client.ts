@@ -3,6 +3,7 @@
  * schemas in src/shared, so a change to the API's contract is a type error here and in the pages.
  */
 import type { ApiToken, CreatedToken, LoginBody, RegisterBody, UpdateMeBody, User } from '../../shared/auth.js';
+import type { Card, CardPage, CardState, CreateCardBody, UpdateCardBody } from '../../shared/cards.js';
 import type { ErrorBody, ErrorDetail } from '../../shared/errors.js';
 import type { TargetLanguage } from '../../shared/languages.js';
 import type {
@@ -15,12 +16,24 @@ import type {
   SessionType,
   UpdateLearningSessionBody,
 } from '../../shared/learning-sessions.js';
+import type { AnswerBody, PutReviewSettingsBody, Queue, RatingName, ReviewSettings } from '../../shared/review.js';
 
 /** The filters and page of `GET /api/learning-sessions` (see ListLearningSessionsQuerySchema). */
 export interface ListSessionsParams {
   type?: SessionType | undefined;
   language?: TargetLanguage | undefined;
   status?: SessionStatus | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+/** The filters and page of `GET /api/cards` (see ListCardsQuerySchema). */
+export interface ListCardsParams {
+  language?: TargetLanguage | undefined;
+  q?: string | undefined;
+  state?: CardState | undefined;
+  tag?: string | undefined;
+  suspended?: boolean | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
 }
@@ -71,7 +84,12 @@ function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** A request whose answer's status matters to the caller (e.g. 201 created vs 200 already there). */
+async function requestWithStatus<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   // The server refuses a JSON content type with an empty body, so it is only sent with one.
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -92,9 +110,9 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
   }
 
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { status: 204, body: undefined as T };
   const payload: unknown = await response.json().catch(() => undefined);
-  if (response.ok) return payload as T;
+  if (response.ok) return { status: response.status, body: payload as T };
 
   const error = isErrorBody(payload)
     ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details ?? [])
@@ -106,6 +124,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (response.status === 401 && error.code === 'unauthenticated')
     window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
   throw error;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return (await requestWithStatus<T>(method, path, body)).body;
 }
 
 export const authApi = {
@@ -133,4 +155,32 @@ export const learningSessionsApi = {
     request<LearningSessionStats>('GET', withQuery('/learning-sessions/stats', range)),
   /** Study time per day over the last `days` days, in the signed-in user's time zone. */
   activity: (days = 14) => request<Activity>('GET', withQuery('/learning-sessions/activity', { days })),
+};
+
+export const cardsApi = {
+  /** `created` is false when the learner already had the term: the API then records another encounter. */
+  create: (body: CreateCardBody) =>
+    requestWithStatus<Card>('POST', '/cards', body).then((r) => ({ card: r.body, created: r.status === 201 })),
+  list: (params: ListCardsParams = {}) =>
+    request<CardPage>(
+      'GET',
+      withQuery('/cards', {
+        ...params,
+        suspended: params.suspended === undefined ? undefined : String(params.suspended),
+      }),
+    ),
+  get: (id: string) => request<Card>('GET', `/cards/${encodeURIComponent(id)}`),
+  update: (id: string, body: UpdateCardBody) => request<Card>('PATCH', `/cards/${encodeURIComponent(id)}`, body),
+  delete: (id: string) => request<void>('DELETE', `/cards/${encodeURIComponent(id)}`),
+};
+
+export const reviewApi = {
+  queue: (params: { language?: TargetLanguage | undefined; limit?: number | undefined } = {}) =>
+    request<Queue>('GET', withQuery('/review/queue', { ...params })),
+  /** Repeating an `answerId` answers the first result, so a retry never rates a card twice. */
+  answer: (body: AnswerBody) => request<Card>('POST', '/review/answers', body),
+  /** Takes back the latest answer of today; an ApiError with code `nothing_to_undo` when there is none. */
+  undo: () => request<{ card: Card; undoneRating: RatingName }>('POST', '/review/undo'),
+  settings: () => request<ReviewSettings>('GET', '/review/settings'),
+  saveSettings: (body: PutReviewSettingsBody) => request<ReviewSettings>('PUT', '/review/settings', body),
 };

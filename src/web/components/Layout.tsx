@@ -6,6 +6,8 @@ import { Button } from './Button.js';
 
 const NAV = [
   { to: '/', label: 'Dashboard', end: true },
+  { to: '/review', label: 'Review', end: false },
+  { to: '/cards', label: 'Cards', end: false },
   { to: '/history', label: 'History', end: false },
   { to: '/account', label: 'Account', end: false },
 ];

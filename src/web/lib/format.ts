@@ -2,8 +2,10 @@
  * How the UI words and formats what the API answers. Formatting only: every number shown is computed by the
  * API; dates are shown in the learner's time zone from their profile, in the browser's locale.
  */
-import { LANGUAGE_NAMES, type NativeLanguage } from '../../shared/languages.js';
+import type { CardState } from '../../shared/cards.js';
+import { LANGUAGE_NAMES, type NativeLanguage, type TargetLanguage } from '../../shared/languages.js';
 import type { LearningSession, SessionStatus, SessionType } from '../../shared/learning-sessions.js';
+import type { RatingName } from '../../shared/review.js';
 
 export const SESSION_TYPE_LABELS: Record<SessionType, string> = {
   scenario: 'Scenario',
@@ -108,4 +110,58 @@ export function sumBuckets(buckets: readonly { seconds: number; sessions: number
     seconds: 0,
     sessions: 0,
   });
+}
+
+export const CARD_STATE_LABELS: Record<CardState, string> = {
+  new: 'New',
+  learning: 'Learning',
+  review: 'Review',
+  relearning: 'Relearning',
+};
+
+/** The card states in the API's order (from the label map, for the same reason as SESSION_TYPE_LIST). */
+export const CARD_STATE_LIST = Object.keys(CARD_STATE_LABELS) as CardState[];
+
+export const RATING_LABELS: Record<RatingName, string> = { again: 'Again', hard: 'Hard', good: 'Good', easy: 'Easy' };
+
+/** The ratings in the order of their buttons and of the keys 1–4. */
+export const RATING_LIST = Object.keys(RATING_LABELS) as RatingName[];
+
+/** The voice to read a term in: one regional variant per target language. */
+export const SPEECH_LOCALES: Record<TargetLanguage, string> = {
+  es: 'es-ES',
+  fr: 'fr-FR',
+  de: 'de-DE',
+  it: 'it-IT',
+  pt: 'pt-PT',
+  en: 'en-GB',
+};
+
+/** One decimal place, without a trailing ".0" ("3.5", "2"). */
+function oneDecimal(n: number): string {
+  return String(Math.round(n * 10) / 10);
+}
+
+/**
+ * A scheduling interval the way Anki words it on its answer buttons: "30 s", "1 min", "10 min", "5 h", "2 d",
+ * "3.5 mo", "1.2 y" (a month is 30 days, a year 365).
+ */
+export function formatInterval(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  // Each unit is used while its rounded value stays below the next unit, so 59.9 minutes reads "1 h".
+  if (s < 60) return `${s} s`;
+  if (Math.round(s / 60) < 60) return `${Math.round(s / 60)} min`;
+  const hours = Math.round((s / 3600) * 10) / 10;
+  if (hours < 24) return `${oneDecimal(hours)} h`;
+  const days = s / 86_400;
+  if (Math.round(days) < 30) return `${Math.max(1, Math.round(days))} d`;
+  const months = Math.round((days / 30) * 10) / 10;
+  if (months < 12) return `${oneDecimal(months)} mo`;
+  return `${oneDecimal(days / 365)} y`;
+}
+
+/** When a card is next due, relative to `now`: "now" or "in 2 d". */
+export function formatDueIn(iso: string, now: number = Date.now()): string {
+  const seconds = (Date.parse(iso) - now) / 1000;
+  return seconds <= 0 ? 'now' : `in ${formatInterval(seconds)}`;
 }
