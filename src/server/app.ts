@@ -34,6 +34,9 @@ import { ReviewService } from './modules/review/review.service.js';
 import { createReviewStatsRepository } from './modules/review-stats/review-stats.repository.js';
 import { reviewStatsRoutes } from './modules/review-stats/review-stats.routes.js';
 import { ReviewStatsService } from './modules/review-stats/review-stats.service.js';
+import { createOptimizerRepository } from './modules/optimizer/optimizer.repository.js';
+import { optimizerRoutes } from './modules/optimizer/optimizer.routes.js';
+import { OptimizerService } from './modules/optimizer/optimizer.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { createLearningSessionsRepository } from './modules/learning-sessions/learning-sessions.repository.js';
 import { learningSessionRoutes } from './modules/learning-sessions/learning-sessions.routes.js';
@@ -54,6 +57,7 @@ export interface Services {
   cards: CardService;
   review: ReviewService;
   reviewStats: ReviewStatsService;
+  optimizer: OptimizerService;
   cardTransfer: CardTransferService;
 }
 
@@ -86,6 +90,12 @@ export async function buildServices(config: Config, deps: AppDeps = {}): Promise
     ids,
   });
   const reviewStats = new ReviewStatsService({ database, repo: createReviewStatsRepository(), clock });
+  const optimizer = new OptimizerService({
+    database,
+    repo: createOptimizerRepository(),
+    review: createReviewRepository(database.dialect),
+    clock,
+  });
   const cardTransfer = new CardTransferService({
     database,
     cards,
@@ -94,7 +104,7 @@ export async function buildServices(config: Config, deps: AppDeps = {}): Promise
     clock,
     ids,
   });
-  return { database, auth, learningSessions, cards, review, reviewStats, cardTransfer };
+  return { database, auth, learningSessions, cards, review, reviewStats, optimizer, cardTransfer };
 }
 
 /**
@@ -173,6 +183,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(cardRoutes(services.cards, authn), { prefix: '/api/cards' });
   await app.register(reviewRoutes(services.review, authn), { prefix: '/api/review' });
   await app.register(reviewStatsRoutes(services.reviewStats, authn), { prefix: '/api/review' });
+  services.optimizer.reportError = (err) => app.log.error({ err }, 'FSRS optimisation failed');
+  await app.register(optimizerRoutes(services.optimizer, authn), { prefix: '/api/review' });
   await app.register(cardTransferRoutes(services.cardTransfer, authn), { prefix: '/api/cards' });
 
   const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));
@@ -190,6 +202,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const stopSweep = startIdleSweep(services.learningSessions, config.sweepIntervalMs, app.log);
   app.addHook('onClose', async () => {
     stopSweep();
+    // A running fit stops at its next progress report and records that; the database closes only after.
+    await services.optimizer.close();
     if (!deps.database) await services.database.close();
   });
   return app;

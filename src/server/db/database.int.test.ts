@@ -13,6 +13,7 @@ describe.each(testDatabases())('the database layer on $name', (kind) => {
       ['0001-accounts', 'Success'],
       ['0002-learning-sessions', 'Success'],
       ['0003-cards-and-reviews', 'Success'],
+      ['0004-optimizer-jobs', 'Success'],
     ]);
     expect((await migrateToLatest(database.db, database.schema)).results).toEqual([]);
     await database.close();

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import * as accounts from './migrations/0001-accounts.js';
 import * as learningSessions from './migrations/0002-learning-sessions.js';
 import * as cardsAndReviews from './migrations/0003-cards-and-reviews.js';
+import * as optimizerJobs from './migrations/0004-optimizer-jobs.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': accounts,
   '0002-learning-sessions': learningSessions,
   '0003-cards-and-reviews': cardsAndReviews,
+  '0004-optimizer-jobs': optimizerJobs,
 };
 
 export class MigrationFailedError extends Error {}

@@ -136,6 +136,18 @@ export interface ReviewSettingsTable {
   updated_at: string;
 }
 
+export interface OptimizerJobsTable {
+  user_id: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'skipped';
+  /** 0 to 1. */
+  progress: number;
+  started_at: string;
+  finished_at: string | null;
+  message: string | null;
+  /** JSON of the optimisation result once done. */
+  result_json: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -146,4 +158,5 @@ export interface DB {
   card_encounters: CardEncountersTable;
   review_logs: ReviewLogsTable;
   review_settings: ReviewSettingsTable;
+  optimizer_jobs: OptimizerJobsTable;
 }
