@@ -17,6 +17,8 @@ import type {
   UpdateLearningSessionBody,
 } from '../../shared/learning-sessions.js';
 import type { AnswerBody, PutReviewSettingsBody, Queue, RatingName, ReviewSettings } from '../../shared/review.js';
+import type { ExportFormat, ImportFormat, ImportResult } from '../../shared/card-transfer.js';
+import type { ReviewStats } from '../../shared/review-stats.js';
 
 /** The filters and page of `GET /api/learning-sessions` (see ListLearningSessionsQuerySchema). */
 export interface ListSessionsParams {
@@ -183,4 +185,69 @@ export const reviewApi = {
   undo: () => request<{ card: Card; undoneRating: RatingName }>('POST', '/review/undo'),
   settings: () => request<ReviewSettings>('GET', '/review/settings'),
   saveSettings: (body: PutReviewSettingsBody) => request<ReviewSettings>('PUT', '/review/settings', body),
+  /** Forecast, reviews per day, retention and card counts, in the learner's review days. */
+  stats: (params: { language?: TargetLanguage | undefined } = {}) =>
+    request<ReviewStats>('GET', withQuery('/review/stats', { ...params })),
+};
+
+/** The content type an import file is sent with, by format. */
+const IMPORT_CONTENT_TYPES: Record<ImportFormat, string> = {
+  csv: 'text/csv',
+  tsv: 'text/tab-separated-values',
+  apkg: 'application/octet-stream',
+};
+
+export interface ImportOptions {
+  format: ImportFormat;
+  language: TargetLanguage;
+  /** Called as the file is sent, with the share sent so far (0–1). */
+  onProgress?: (sent: number) => void;
+  signal?: AbortSignal;
+}
+
+export const cardTransferApi = {
+  /**
+   * Sends the file itself as the body. XMLHttpRequest rather than fetch, because only it reports how much of
+   * the body has been sent.
+   */
+  importFile: (file: Blob, { format, language, onProgress, signal }: ImportOptions) =>
+    new Promise<ImportResult>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `/api${withQuery('/cards/import', { format, language })}`);
+      xhr.setRequestHeader('content-type', IMPORT_CONTENT_TYPES[format]);
+      xhr.setRequestHeader('accept', 'application/json');
+      const csrf = readCookie(CSRF_COOKIE);
+      if (csrf) xhr.setRequestHeader(CSRF_HEADER, csrf);
+      xhr.responseType = 'text';
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total);
+      };
+      xhr.upload.onload = () => onProgress?.(1);
+      xhr.onerror = () =>
+        reject(new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.'));
+      xhr.onabort = () => reject(new ApiError(0, 'aborted', 'The upload was cancelled.'));
+      xhr.onload = () => {
+        let payload: unknown;
+        try {
+          payload = JSON.parse(xhr.responseText);
+        } catch {
+          payload = undefined;
+        }
+        if (xhr.status >= 200 && xhr.status < 300) {
+          resolve(payload as ImportResult);
+          return;
+        }
+        const error = isErrorBody(payload)
+          ? new ApiError(xhr.status, payload.error.code, payload.error.message, payload.error.details ?? [])
+          : new ApiError(xhr.status, 'http_error', `The server answered ${xhr.status} ${xhr.statusText}`.trim());
+        if (xhr.status === 401 && error.code === 'unauthenticated')
+          window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
+        reject(error);
+      };
+      signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(file);
+    }),
+  /** The address of a download of one language's cards; a same-origin GET, so the session cookie goes along. */
+  exportUrl: (format: ExportFormat, language: TargetLanguage) =>
+    `/api${withQuery('/cards/export', { format, language })}`,
 };

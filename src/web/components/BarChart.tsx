@@ -25,6 +25,10 @@ interface BarChartProps {
   minScale?: number;
   /** The chart grows to fill its container's height, but is never shorter than this. */
   minHeight?: number;
+  /** Which bar always has its axis label when only some do: the last (e.g. today in a history) or the first. */
+  labelFrom?: 'start' | 'end';
+  /** Pixels between axis labels at the least; without it, every bar or every other bar is labelled. */
+  minLabelSpacing?: number;
 }
 
 const MARGIN = { top: 22, right: 4, bottom: 30, left: 34 };
@@ -52,6 +56,8 @@ export function BarChart({
   unit,
   minScale = 1,
   minHeight = 220,
+  labelFrom = 'end',
+  minLabelSpacing,
 }: BarChartProps) {
   const id = useId();
   const boxRef = useRef<HTMLDivElement>(null);
@@ -78,7 +84,7 @@ export function BarChart({
   const plotH = height - MARGIN.top - MARGIN.bottom;
   const slot = data.length > 0 ? plotW / data.length : 0;
   const barW = Math.max(2, Math.min(40, slot * 0.64));
-  const labelEvery = slot >= 26 ? 1 : 2;
+  const labelEvery = minLabelSpacing ? Math.max(1, Math.ceil(minLabelSpacing / Math.max(slot, 1))) : slot >= 26 ? 1 : 2;
   const showValues = slot >= 44;
   const y = (v: number) => MARGIN.top + plotH - (v / top) * plotH;
 
@@ -115,7 +121,7 @@ export function BarChart({
             {data.map((d, i) => {
               const cx = MARGIN.left + slot * i + slot / 2;
               const h = d.value > 0 ? Math.max(3, (d.value / top) * plotH) : 0;
-              const showLabel = (data.length - 1 - i) % labelEvery === 0;
+              const showLabel = (labelFrom === 'start' ? i : data.length - 1 - i) % labelEvery === 0;
               return (
                 <g key={d.key}>
                   {h > 0 && (

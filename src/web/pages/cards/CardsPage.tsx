@@ -184,9 +184,17 @@ export function CardsPage() {
       title="Cards"
       description="Words and phrases you are learning. Due cards come up on the review page."
       actions={
-        <Link to="/review" className="btn btn-primary btn-small">
-          Review now
-        </Link>
+        <>
+          <Link to="/cards/transfer" className="btn btn-secondary btn-small">
+            Import / export
+          </Link>
+          <Link to="/review/stats" className="btn btn-secondary btn-small">
+            Statistics
+          </Link>
+          <Link to="/review" className="btn btn-primary btn-small">
+            Review now
+          </Link>
+        </>
       }
     >
       <AddCardForm defaultLanguage={filters.language ?? 'es'} onAdded={onAdded} />

@@ -154,9 +154,14 @@ export function ReviewPage() {
       title="Review"
       description="Recall each word before you turn its card, then say how well you knew it."
       actions={
-        <Link to="/review/settings" className="btn btn-secondary btn-small">
-          Review settings
-        </Link>
+        <>
+          <Link to="/review/stats" className="btn btn-secondary btn-small">
+            Statistics
+          </Link>
+          <Link to="/review/settings" className="btn btn-secondary btn-small">
+            Review settings
+          </Link>
+        </>
       }
     >
       <div className="review-column">
