@@ -17,10 +17,6 @@ export default defineConfig({
           name: 'integration',
           include: ['src/**/*.int.test.ts'],
           globalSetup: ['src/server/test/global-setup.ts'],
-          // One retry. In full runs under parallel load (twice in fresh-clone CI runs, never when the file runs
-          // alone), a PostgreSQL test in app.int.test.ts found the schema it had just created missing while
-          // migrating ("schema t_… does not exist"). Cause not found yet; a failure that repeats still fails.
-          retry: 1,
         },
       },
     ],

@@ -36,21 +36,16 @@ const postgres: TestDatabase = {
   name: 'postgres',
   async open() {
     const schema = await freshSchema();
-    const database = openDatabase(TEST_POSTGRES_URL, { pgSchema: schema, pgPoolSize: 4 });
-    return {
-      ...database,
-      async close() {
-        await database.close();
-        await adminQuery(`drop schema ${schema} cascade`);
-      },
-    };
+    // The schema is dropped once the whole run is over (global-setup.ts), not here: dropping it while another
+    // suite migrates makes Kysely's catalog scan (has_schema_privilege over every schema) fail there.
+    return openDatabase(TEST_POSTGRES_URL, { pgSchema: schema, pgPoolSize: 4 });
   },
   async openPersistent() {
     const schema = await freshSchema();
     return {
       url: TEST_POSTGRES_URL,
       reopen: () => openDatabase(TEST_POSTGRES_URL, { pgSchema: schema, pgPoolSize: 4 }),
-      drop: () => adminQuery(`drop schema ${schema} cascade`),
+      drop: async () => undefined, // dropped with the others when the run ends
     };
   },
 };

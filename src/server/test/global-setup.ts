@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { POSTGRES_REQUIRED, postgresReachable, TEST_POSTGRES_URL } from './postgres.js';
+import { dropTestSchemas, POSTGRES_REQUIRED, postgresReachable, TEST_POSTGRES_URL } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,7 +8,7 @@ declare module 'vitest' {
 }
 
 /** Decides once per run whether the PostgreSQL half of the integration suites runs. */
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
   const reachable = await postgresReachable();
   if (!reachable && POSTGRES_REQUIRED) {
     throw new Error(`REQUIRE_POSTGRES=1 but PostgreSQL at ${TEST_POSTGRES_URL} does not answer`);
@@ -20,4 +20,8 @@ export default async function setup(project: TestProject): Promise<void> {
     );
   }
   project.provide('postgres', reachable);
+  if (!reachable) return;
+  await dropTestSchemas();
+  // The suites' schemas go when the whole run is over, when nothing is migrating any more.
+  return dropTestSchemas;
 }

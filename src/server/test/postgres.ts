@@ -29,3 +29,17 @@ export async function adminQuery(statement: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Drops every schema the test suites made (`t_…`), from this run or an interrupted earlier one. */
+export async function dropTestSchemas(): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      "select nspname as name from pg_namespace where nspname ~ '^t_[0-9a-f]{12}$'",
+    );
+    for (const { name } of rows) await client.query(`drop schema if exists ${name} cascade`);
+  } finally {
+    await client.end();
+  }
+}
