@@ -1,11 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import type { LearningSession } from '../src/shared/learning-sessions.js';
-
-const PASSWORD = 'correct horse battery';
-
-function uniqueEmail(label: string): string {
-  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
+import { PASSWORD, uniqueEmail } from './support.js';
 
 interface Recorded {
   vocabulary: LearningSession;

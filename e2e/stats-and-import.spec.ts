@@ -1,22 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { type APIRequestContext, type BrowserContext, expect, test } from '@playwright/test';
-
-const PASSWORD = 'correct horse battery';
-
-function uniqueEmail(label: string): string {
-  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-/** Registers through the API and hands the session cookie to the browser; returns the CSRF token. */
-async function registerAndSignIn(request: APIRequestContext, context: BrowserContext, label: string) {
-  const registered = await request.post('/api/auth/register', {
-    data: { email: uniqueEmail(label), password: PASSWORD, displayName: 'Lucía' },
-  });
-  expect(registered.status()).toBe(201);
-  const state = await request.storageState();
-  await context.addCookies(state.cookies);
-  return state.cookies.find((c) => c.name === 'csrf_token')?.value ?? '';
-}
+import { expect, test } from '@playwright/test';
+import { registerAndSignIn } from './support.js';
 
 test('a learner imports a CSV, exports it again and sees an answer in the statistics', async ({
   page,
