@@ -10,11 +10,12 @@ import {
   UserResponseSchema,
 } from '../../../shared/auth.js';
 import { ErrorBodySchema } from '../../../shared/errors.js';
+import { errorResponses } from '../../http/route-schemas.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { AuthService } from './auth.service.js';
 
 const tags = ['auth'];
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema } as const;
+const errors = errorResponses(400, 401, 403, 404);
 
 export function authRoutes(auth: AuthService, authn: Authenticator): FastifyPluginAsyncZod {
   return async (app) => {

@@ -7,19 +7,13 @@ import {
   ImportQuerySchema,
   ImportResultSchema,
 } from '../../../shared/card-transfer.js';
-import { ErrorBodySchema } from '../../../shared/errors.js';
+import { errorResponses } from '../../http/route-schemas.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { CardTransferService } from './card-transfer.service.js';
 import { ImportFileError } from './import-file-error.js';
 
 const tags = ['cards'];
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  413: ErrorBodySchema,
-  415: ErrorBodySchema,
-} as const;
+const errors = errorResponses(400, 401, 403, 413, 415);
 /** The content types an import body may have; each is read as raw bytes, whatever the format. */
 const FILE_TYPES = ['text/csv', 'text/tab-separated-values', 'text/plain', 'application/octet-stream'];
 const LIMIT_MB = IMPORT_MAX_BYTES / 1024 / 1024;

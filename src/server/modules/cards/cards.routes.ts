@@ -9,20 +9,12 @@ import {
   ListCardsQuerySchema,
   UpdateCardBodySchema,
 } from '../../../shared/cards.js';
-import { ErrorBodySchema } from '../../../shared/errors.js';
+import { errorResponses, IdParams } from '../../http/route-schemas.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { CardService } from './cards.service.js';
 
 const tags = ['cards'];
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  409: ErrorBodySchema,
-} as const;
-// Any string: an id that is malformed is simply one that does not exist (404), never a validation error.
-const IdParams = z.object({ id: z.string() });
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 export function cardRoutes(cards: CardService, authn: Authenticator): FastifyPluginAsyncZod {
   return async (app) => {

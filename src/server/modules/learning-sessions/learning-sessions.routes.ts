@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorBodySchema } from '../../../shared/errors.js';
 import {
   ActivityQuerySchema,
   ActivitySchema,
@@ -12,19 +11,12 @@ import {
   StatsQuerySchema,
   UpdateLearningSessionBodySchema,
 } from '../../../shared/learning-sessions.js';
+import { errorResponses, IdParams } from '../../http/route-schemas.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { LearningSessionService } from './learning-sessions.service.js';
 
 const tags = ['learning sessions'];
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  409: ErrorBodySchema,
-} as const;
-// Any string: an id that is malformed is simply one that does not exist (404), never a validation error.
-const IdParams = z.object({ id: z.string() });
+const errors = errorResponses(400, 401, 403, 404, 409);
 const CreateHeaders = z.object({
   'idempotency-key': z.string().min(1).max(200).optional(),
 });

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ErrorBodySchema } from '../../../shared/errors.js';
 import { OptimizerStatusSchema } from '../../../shared/optimizer.js';
+import { errorResponses } from '../../http/route-schemas.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { OptimizerService } from './optimizer.service.js';
 
 const tags = ['review'];
-const errors = { 401: ErrorBodySchema, 403: ErrorBodySchema } as const;
+const errors = errorResponses(401, 403);
 
 export function optimizerRoutes(optimizer: OptimizerService, authn: Authenticator): FastifyPluginAsyncZod {
   return async (app) => {

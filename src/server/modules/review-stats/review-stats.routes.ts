@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorBodySchema } from '../../../shared/errors.js';
 import { ReviewStatsQuerySchema, ReviewStatsSchema } from '../../../shared/review-stats.js';
+import { errorResponses } from '../../http/route-schemas.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { ReviewStatsService } from './review-stats.service.js';
 
 const tags = ['review'];
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema } as const;
+const errors = errorResponses(400, 401);
 
 export function reviewStatsRoutes(reviewStats: ReviewStatsService, authn: Authenticator): FastifyPluginAsyncZod {
   return async (app) => {

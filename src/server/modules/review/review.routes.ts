@@ -9,17 +9,12 @@ import {
   ReviewSettingsSchema,
   UndoResultSchema,
 } from '../../../shared/review.js';
+import { errorResponses } from '../../http/route-schemas.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { ReviewService } from './review.service.js';
 
 const tags = ['review'];
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  409: ErrorBodySchema,
-} as const;
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 export function reviewRoutes(review: ReviewService, authn: Authenticator): FastifyPluginAsyncZod {
   return async (app) => {
