@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ErrorBodySchema } from '../../../shared/errors.js';
 import { ReviewStatsQuerySchema, ReviewStatsSchema } from '../../../shared/review-stats.js';
 import { errorResponses } from '../../http/route-schemas.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
