@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CardSchema } from '../../../shared/cards.js';
-import { ErrorBodySchema } from '../../../shared/errors.js';
 import {
   AnswerBodySchema,
   PutReviewSettingsBodySchema,
