@@ -27,7 +27,7 @@ const sqlite: TestDatabase = {
 };
 
 async function freshSchema(): Promise<string> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = `${inject('pgSchemaPrefix')}${randomBytes(4).toString('hex')}`;
   await adminQuery(`create schema ${schema}`);
   return schema;
 }

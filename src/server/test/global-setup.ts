@@ -1,9 +1,11 @@
 import type { TestProject } from 'vitest/node';
-import { dropTestSchemas, POSTGRES_REQUIRED, postgresReachable, TEST_POSTGRES_URL } from './postgres.js';
+import { dropTestSchemas, POSTGRES_REQUIRED, postgresReachable, TEST_POSTGRES_URL, testRunPrefix } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgres: boolean;
+    /** The prefix of this run's PostgreSQL test schemas. */
+    pgSchemaPrefix: string;
   }
 }
 
@@ -20,8 +22,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     );
   }
   project.provide('postgres', reachable);
+  const prefix = testRunPrefix(new Date());
+  project.provide('pgSchemaPrefix', prefix);
   if (!reachable) return;
-  await dropTestSchemas();
+  await dropTestSchemas(prefix, new Date());
   // The suites' schemas go when the whole run is over, when nothing is migrating any more.
-  return dropTestSchemas;
+  return () => dropTestSchemas(prefix, new Date());
 }
