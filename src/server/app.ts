@@ -18,7 +18,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { createAuthenticator } from './http/auth.js';
 import { registerErrorHandler, sendRouteNotFound } from './http/errors.js';
 import { computeSecurityHeaders } from './http/security-headers.js';
-import { type Clock, systemClock } from './lib/clock.js';
+import { type TimerClock, systemClock } from './lib/clock.js';
 import { type IdGenerator, randomIds } from './lib/ids.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -44,7 +44,7 @@ import { LearningSessionService } from './modules/learning-sessions/learning-ses
 import { startIdleSweep } from './modules/learning-sessions/idle-sweep.js';
 
 export interface AppDeps {
-  clock?: Clock;
+  clock?: TimerClock;
   ids?: IdGenerator;
   /** An already-open database (tests, the CLI); otherwise one is opened from `config.databaseUrl` and closed with the app. */
   database?: Database;

@@ -22,6 +22,8 @@ export function principalOf(request: FastifyRequest): Principal {
 export interface Authenticator {
   /** preHandler: resolves the caller from a bearer token or the session cookie, else 401; checks CSRF for cookies. */
   requireUser: preHandlerAsyncHookHandler;
+  /** preHandler: as `requireUser`, then 403 unless the caller is an admin. */
+  requireAdmin: preHandlerAsyncHookHandler;
   /** Whoever the request proves to be, or null; never throws for a missing or stale credential. */
   identify(request: FastifyRequest): Promise<Principal | null>;
   setSessionCookies(reply: FastifyReply, session: BrowserSession): void;
@@ -58,8 +60,14 @@ export function createAuthenticator(auth: AuthService, options: { cookieSecure: 
     request.principal = principal;
   };
 
+  const requireAdmin: preHandlerAsyncHookHandler = async function (request, reply) {
+    await requireUser.call(this, request, reply);
+    if (request.principal!.user.role !== 'admin') throw new ForbiddenError('forbidden', 'this needs an admin account');
+  };
+
   return {
     requireUser,
+    requireAdmin,
     identify,
     setSessionCookies(reply, session) {
       const expires = new Date(session.expiresAt);

@@ -115,3 +115,15 @@ export function withToken(app: FastifyInstance, token: string, method: Method, u
     ...(body === undefined ? {} : { payload: body as object }),
   });
 }
+
+/** Creates an admin account (as the CLI would) and answers its signed-in browser. */
+export async function registerAdmin(app: FastifyInstance): Promise<TestUser> {
+  const email = uniqueEmail('admin');
+  const password = 'correct horse battery';
+  await app.services.auth.createAdmin(email, password);
+  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  if (response.statusCode !== 200) throw new Error(`admin login failed: ${response.statusCode} ${response.body}`);
+  const jar: Record<string, string> = {};
+  absorbCookies(jar, response);
+  return new TestUser(app, response.json().user.id, email, password, jar);
+}
