@@ -61,6 +61,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   session_completed: 409,
   nothing_to_undo: 409,
   rate_limited: 429,
+  ai_failed: 502,
+  ai_unavailable: 503,
   database_unavailable: 503,
 };
 
