@@ -42,6 +42,10 @@ import { createLearningSessionsRepository } from './modules/learning-sessions/le
 import { learningSessionRoutes } from './modules/learning-sessions/learning-sessions.routes.js';
 import { LearningSessionService } from './modules/learning-sessions/learning-sessions.service.js';
 import { startIdleSweep } from './modules/learning-sessions/idle-sweep.js';
+import { loadCatalogue } from './modules/scenarios/catalogue.js';
+import { createScenariosRepository } from './modules/scenarios/scenarios.repository.js';
+import { scenarioRoutes } from './modules/scenarios/scenarios.routes.js';
+import { ScenarioService } from './modules/scenarios/scenarios.service.js';
 
 export interface AppDeps {
   clock?: TimerClock;
@@ -59,6 +63,7 @@ export interface Services {
   reviewStats: ReviewStatsService;
   optimizer: OptimizerService;
   cardTransfer: CardTransferService;
+  scenarios: ScenarioService;
 }
 
 declare module 'fastify' {
@@ -104,7 +109,14 @@ export async function buildServices(config: Config, deps: AppDeps = {}): Promise
     clock,
     ids,
   });
-  return { database, auth, learningSessions, cards, review, reviewStats, optimizer, cardTransfer };
+  const scenarios = new ScenarioService({
+    database,
+    repo: createScenariosRepository(),
+    catalogue: loadCatalogue(config.contentDir),
+    clock,
+    ids,
+  });
+  return { database, auth, learningSessions, cards, review, reviewStats, optimizer, cardTransfer, scenarios };
 }
 
 /**
@@ -186,6 +198,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   services.optimizer.reportError = (err) => app.log.error({ err }, 'FSRS optimisation failed');
   await app.register(optimizerRoutes(services.optimizer, authn), { prefix: '/api/review' });
   await app.register(cardTransferRoutes(services.cardTransfer, authn), { prefix: '/api/cards' });
+  await app.register(scenarioRoutes(services.scenarios, authn), { prefix: '/api/scenarios' });
 
   const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: resolve(config.webDistDir!), wildcard: false });

@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+// The repository's content/ folder, found from this file in src/server/ and in dist/server/ alike.
+const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../content', import.meta.url));
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -42,6 +46,7 @@ const EnvSchema = z
     ),
     TRUST_PROXY: z.preprocess(emptyToUndefined, bool.default(false)),
     WEB_DIST_DIR: z.preprocess(emptyToUndefined, z.string().default('dist/web')),
+    CONTENT_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_CONTENT_DIR)),
   })
   .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
     error: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
@@ -63,6 +68,8 @@ export interface Config {
   trustProxy: boolean;
   /** Where the built web UI is; null serves the API only. */
   webDistDir: string | null;
+  /** The built-in content: `scenarios/*.json` and `free-topics.json`. */
+  contentDir: string;
 }
 
 export class ConfigError extends Error {
@@ -96,5 +103,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     scryptLog2N: e.SCRYPT_LOG2N,
     trustProxy: e.TRUST_PROXY,
     webDistDir: e.WEB_DIST_DIR,
+    contentDir: e.CONTENT_DIR,
   };
 }

@@ -170,7 +170,12 @@ function commonIssues(s: { cefr: { min: CefrLevel; max: CefrLevel }; phases: Sce
 
 /** A learner's own scenario: one target language or more, 2–6 phases, each with ≥ 3 words, ≥ 3 phrases. */
 export const CustomScenarioSchema = z
-  .object({ ...scenarioShape, id: id.optional(), phases: z.array(PhaseSchema).min(2).max(6) })
+  .object({
+    ...scenarioShape,
+    id: id.optional(),
+    title: z.string().trim().min(3, 'at least 3 characters').max(120),
+    phases: z.array(PhaseSchema).min(2, 'at least 2 phases').max(6, 'at most 6 phases'),
+  })
   .superRefine((s, ctx) => {
     for (const issue of commonIssues(s)) ctx.addIssue({ code: 'custom', ...issue });
     const languages = new Set(s.phases.flatMap((p) => Object.keys(p.languages)));
@@ -226,3 +231,92 @@ export const BuiltInScenarioSchema = z
   });
 export type Scenario = z.infer<typeof BuiltInScenarioSchema>;
 export type CustomScenario = z.infer<typeof CustomScenarioSchema>;
+
+// ---- The API ----
+
+/** A scenario as the API answers it (built-in or custom), without the file-level rules. */
+export const ScenarioViewSchema = z.object({
+  ...scenarioShape,
+  id: z.string(),
+  phases: z.array(PhaseSchema),
+  source: z.enum(['builtin', 'custom']),
+});
+export type ScenarioView = z.infer<typeof ScenarioViewSchema>;
+
+export const ScenarioSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.enum(SCENARIO_CATEGORIES),
+  difficulty: z.enum(SCENARIO_DIFFICULTIES),
+  cefr: z.object({ min: z.enum(CEFR_LEVELS), max: z.enum(CEFR_LEVELS) }),
+  estimatedMinutes: z.number().int(),
+  phaseCount: z.number().int(),
+  languages: z.array(z.enum(TARGET_LANGUAGES)),
+  source: z.enum(['builtin', 'custom']),
+  /** How many times the caller has finished it. */
+  attempts: z.number().int(),
+  lastAttemptAt: z.string().nullable(),
+});
+export type ScenarioSummary = z.infer<typeof ScenarioSummarySchema>;
+
+export const ScenarioListQuerySchema = z.object({
+  category: z.enum(SCENARIO_CATEGORIES).optional(),
+  difficulty: z.enum(SCENARIO_DIFFICULTIES).optional(),
+  language: z.enum(TARGET_LANGUAGES).optional(),
+});
+export type ScenarioListQuery = z.infer<typeof ScenarioListQuerySchema>;
+
+export const ScenarioDetailQuerySchema = z.object({
+  /** Keep only this language's content in each phase. */
+  language: z.enum(TARGET_LANGUAGES).optional(),
+});
+
+export const SCENARIO_VISIBILITIES = ['private', 'public'] as const;
+
+export const CustomScenarioBodySchema = z.object({
+  visibility: z.enum(SCENARIO_VISIBILITIES).default('private'),
+  scenario: CustomScenarioSchema,
+});
+export type CustomScenarioBody = z.input<typeof CustomScenarioBodySchema>;
+
+export const CustomScenarioRecordSchema = z.object({
+  id: z.string(),
+  visibility: z.enum(SCENARIO_VISIBILITIES),
+  /** Whether the caller owns it (only the owner may change or delete it). */
+  mine: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  scenario: ScenarioViewSchema,
+});
+export type CustomScenarioRecord = z.infer<typeof CustomScenarioRecordSchema>;
+
+export const CustomScenarioListQuerySchema = z.object({
+  /** true (default): the caller's own; false: other learners' public scenarios. */
+  mine: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
+
+export const CustomScenarioImportQuerySchema = z.object({
+  visibility: z.enum(SCENARIO_VISIBILITIES).default('private'),
+});
+
+export const ScenarioAttemptSchema = z.object({
+  id: z.string(),
+  scenarioId: z.string(),
+  conversationId: z.string(),
+  language: z.enum(TARGET_LANGUAGES),
+  level: z.enum(CEFR_LEVELS),
+  phasesCompleted: z.number().int(),
+  phasesTotal: z.number().int(),
+  vocabularyUsed: z.array(z.string()),
+  objectivesMet: z.array(z.string()),
+  objectivesTotal: z.number().int(),
+  successRate: z.number(),
+  durationSeconds: z.number().int(),
+  startedAt: z.string(),
+  completedAt: z.string(),
+});
+export type ScenarioAttempt = z.infer<typeof ScenarioAttemptSchema>;

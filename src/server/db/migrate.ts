@@ -3,6 +3,7 @@ import * as accounts from './migrations/0001-accounts.js';
 import * as learningSessions from './migrations/0002-learning-sessions.js';
 import * as cardsAndReviews from './migrations/0003-cards-and-reviews.js';
 import * as optimizerJobs from './migrations/0004-optimizer-jobs.js';
+import * as scenarios from './migrations/0007-scenarios.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-learning-sessions': learningSessions,
   '0003-cards-and-reviews': cardsAndReviews,
   '0004-optimizer-jobs': optimizerJobs,
+  '0007-scenarios': scenarios,
 };
 
 export class MigrationFailedError extends Error {}

@@ -148,6 +148,36 @@ export interface OptimizerJobsTable {
   result_json: string | null;
 }
 
+export interface CustomScenariosTable {
+  id: string;
+  owner_id: string;
+  visibility: 'private' | 'public';
+  title: string;
+  category: string;
+  difficulty: string;
+  body_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScenarioAttemptsTable {
+  id: string;
+  user_id: string;
+  scenario_id: string;
+  conversation_id: string;
+  language: string;
+  level: string;
+  phases_completed: number;
+  phases_total: number;
+  vocabulary_used_json: string;
+  objectives_met_json: string;
+  objectives_total: number;
+  success_rate: number;
+  duration_seconds: number;
+  started_at: string;
+  completed_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -159,4 +189,6 @@ export interface DB {
   review_logs: ReviewLogsTable;
   review_settings: ReviewSettingsTable;
   optimizer_jobs: OptimizerJobsTable;
+  custom_scenarios: CustomScenariosTable;
+  scenario_attempts: ScenarioAttemptsTable;
 }

@@ -1,13 +1,35 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { ManualClock } from '../lib/clock.js';
 import type { TestDatabase } from './databases.js';
+import { buildScenario } from './scenario-factory.js';
 
-/** Configuration for tests: quiet logs, a cheap password hash, no web UI. */
+let contentDir: string | undefined;
+/**
+ * A content folder holding one factory-built scenario (`test-scenario`), so suites do not depend on the real
+ * catalogue's files (catalogue.test.ts validates those).
+ */
+export function testContentDir(): string {
+  if (contentDir) return contentDir;
+  contentDir = mkdtempSync(join(tmpdir(), 'tutor-content-'));
+  mkdirSync(join(contentDir, 'scenarios'));
+  writeFileSync(join(contentDir, 'scenarios', 'test-scenario.json'), JSON.stringify(buildScenario()));
+  return contentDir;
+}
+
+/** Configuration for tests: quiet logs, a cheap password hash, no web UI, the test content. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent', SCRYPT_LOG2N: '10' }), webDistDir: null, ...overrides };
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent', SCRYPT_LOG2N: '10' }),
+    webDistDir: null,
+    contentDir: testContentDir(),
+    ...overrides,
+  };
 }
 
 export interface TestApp {
