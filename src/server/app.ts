@@ -42,6 +42,9 @@ import { createLearningSessionsRepository } from './modules/learning-sessions/le
 import { learningSessionRoutes } from './modules/learning-sessions/learning-sessions.routes.js';
 import { LearningSessionService } from './modules/learning-sessions/learning-sessions.service.js';
 import { startIdleSweep } from './modules/learning-sessions/idle-sweep.js';
+import { createBudgetRepository } from './modules/budget/budget.repository.js';
+import { budgetAdminRoutes, budgetRoutes } from './modules/budget/budget.routes.js';
+import { BudgetService } from './modules/budget/budget.service.js';
 import { loadCatalogue } from './modules/scenarios/catalogue.js';
 import { createScenariosRepository } from './modules/scenarios/scenarios.repository.js';
 import { scenarioRoutes } from './modules/scenarios/scenarios.routes.js';
@@ -116,7 +119,8 @@ export async function buildServices(config: Config, deps: AppDeps = {}): Promise
     clock,
     ids,
   });
-  return { database, auth, learningSessions, cards, review, reviewStats, optimizer, cardTransfer, scenarios };
+  const budget = new BudgetService({ database, repo: createBudgetRepository(database.dialect), clock, ids });
+  return { database, auth, learningSessions, cards, review, reviewStats, optimizer, cardTransfer, scenarios, budget };
 }
 
 /**
@@ -198,6 +202,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   services.optimizer.reportError = (err) => app.log.error({ err }, 'FSRS optimisation failed');
   await app.register(optimizerRoutes(services.optimizer, authn), { prefix: '/api/review' });
   await app.register(cardTransferRoutes(services.cardTransfer, authn), { prefix: '/api/cards' });
+  await app.register(budgetRoutes(services.budget, authn), { prefix: '/api/budget' });
+  await app.register(budgetAdminRoutes(services.budget, authn), { prefix: '/api/admin' });
   await app.register(scenarioRoutes(services.scenarios, authn), { prefix: '/api/scenarios' });
 
   const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));

@@ -1,13 +1,6 @@
 import { z } from 'zod';
+import { BudgetWarningSchema } from './budget.js';
 import { TARGET_LANGUAGES } from './languages.js';
-
-/** A budget warning a call carries when it proceeded under a budget in `warn` mode past a threshold. */
-export const BudgetWarningSchema = z.object({
-  scope: z.enum(['user', 'global']),
-  alertLevel: z.string(),
-  message: z.string(),
-});
-export type BudgetWarningView = z.infer<typeof BudgetWarningSchema>;
 
 export const AskRequestSchema = z
   .object({

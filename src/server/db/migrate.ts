@@ -3,6 +3,8 @@ import * as accounts from './migrations/0001-accounts.js';
 import * as learningSessions from './migrations/0002-learning-sessions.js';
 import * as cardsAndReviews from './migrations/0003-cards-and-reviews.js';
 import * as optimizerJobs from './migrations/0004-optimizer-jobs.js';
+import * as aiUsageAndBudgets from './migrations/0005-ai-usage-and-budgets.js';
+import * as reviewIndexes from './migrations/0006-review-indexes.js';
 import * as scenarios from './migrations/0007-scenarios.js';
 import type { DB } from './schema.js';
 
@@ -12,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-learning-sessions': learningSessions,
   '0003-cards-and-reviews': cardsAndReviews,
   '0004-optimizer-jobs': optimizerJobs,
+  '0005-ai-usage-and-budgets': aiUsageAndBudgets,
+  '0006-review-indexes': reviewIndexes,
   '0007-scenarios': scenarios,
 };
 

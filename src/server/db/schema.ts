@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * The database as Kysely sees it. Times are ISO-8601 UTC strings (`toISOString()`, fixed width, so they sort
  * as text) on both SQLite and PostgreSQL; JSON is stored as text and parsed by the repositories.
@@ -178,6 +180,107 @@ export interface ScenarioAttemptsTable {
   completed_at: string;
 }
 
+/** PostgreSQL answers `bigint` columns as strings, SQLite as numbers: repositories convert with Number(). */
+export type BigIntColumn = ColumnType<number | string, number, number>;
+
+/** The AI usage ledger: one row per attempt at a model. Money in integer micro-dollars. */
+export interface AiUsageTable {
+  id: string;
+  user_id: string;
+  purpose: string;
+  provider_id: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  /** 0 or 1: tokens estimated from the text because the vendor reported no usage. */
+  tokens_estimated: number;
+  cost_micros: BigIntColumn;
+  ttft_ms: number | null;
+  total_ms: number;
+  /** `ok` or a failure class. */
+  outcome: string;
+  fallback: number;
+  cached: number;
+  request_id: string;
+  reservation_id: string | null;
+  created_at: string;
+}
+
+/** A budget: id `global` (at most one) or `user:<user id>`. */
+export interface BudgetsTable {
+  id: string;
+  user_id: string | null;
+  period: 'monthly' | 'weekly' | 'daily' | 'custom';
+  custom_days: number | null;
+  /** yyyy-MM-dd: the first day of the first custom period. */
+  anchor_date: string | null;
+  /** The global budget's zone; null for a user's budget (it follows the user's zone). */
+  timezone: string | null;
+  limit_micros: BigIntColumn;
+  /** JSON array of whole percentages. */
+  thresholds: string;
+  mode: 'warn' | 'fallback' | 'block';
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** The settled spend of one budget in one period. */
+export interface BudgetPeriodsTable {
+  budget_id: string;
+  period_start: string;
+  period_end: string;
+  user_id: string | null;
+  spent_micros: BigIntColumn;
+  /** The period start, or the last admin reset within the period. */
+  counted_from: string;
+}
+
+export interface BudgetReservationsTable {
+  id: string;
+  user_id: string;
+  request_id: string;
+  created_at: string;
+  expires_at: string;
+  settled_at: string | null;
+}
+
+/** What a reservation holds against one budget period until settled (or expired). */
+export interface BudgetHoldsTable {
+  reservation_id: string;
+  budget_id: string;
+  period_start: string;
+  amount_micros: BigIntColumn;
+  expires_at: string;
+}
+
+export interface BudgetAlertsTable {
+  id: string;
+  budget_id: string;
+  user_id: string | null;
+  period_start: string;
+  period_end: string;
+  counted_from: string;
+  threshold: number;
+  spent_micros: BigIntColumn;
+  limit_micros: BigIntColumn;
+  created_at: string;
+}
+
+export interface BudgetResetsTable {
+  id: string;
+  budget_id: string;
+  user_id: string;
+  reset_by: string;
+  reset_at: string;
+  period_start: string;
+  period_end: string;
+  spent_before_micros: BigIntColumn;
+  limit_before_micros: BigIntColumn;
+  limit_after_micros: BigIntColumn;
+  reason: string;
+}
+
 export interface DB {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -189,6 +292,13 @@ export interface DB {
   review_logs: ReviewLogsTable;
   review_settings: ReviewSettingsTable;
   optimizer_jobs: OptimizerJobsTable;
+  ai_usage: AiUsageTable;
+  budgets: BudgetsTable;
+  budget_periods: BudgetPeriodsTable;
+  budget_reservations: BudgetReservationsTable;
+  budget_holds: BudgetHoldsTable;
+  budget_alerts: BudgetAlertsTable;
+  budget_resets: BudgetResetsTable;
   custom_scenarios: CustomScenariosTable;
   scenario_attempts: ScenarioAttemptsTable;
 }

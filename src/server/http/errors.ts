@@ -60,6 +60,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   card_exists: 409,
   session_completed: 409,
   nothing_to_undo: 409,
+  budget_exhausted: 402,
   rate_limited: 429,
   ai_failed: 502,
   ai_unavailable: 503,

@@ -3,6 +3,9 @@ import { DomainError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AiPurpose, ChatMessage, FailureClass, ProviderConfig, TokenUsage } from './ai.types.js';
 import { ProviderError } from './ai.types.js';
+import type { BudgetWarning } from '../../../shared/budget.js';
+import type { UsageAttempt } from '../budget/budget.service.js';
+import { costMicros, estimateTokens } from '../budget/cost.js';
 import { CACHEABLE_PURPOSES, ResponseCache } from './response-cache.js';
 
 /** No model can answer (none configured, or the budget allows only free ones and there are none): go offline. */
@@ -67,30 +70,6 @@ export interface RouterPort {
   ): AsyncIterable<RouterEvent>;
 }
 
-export interface BudgetWarning {
-  scope: 'user' | 'global';
-  alertLevel: string;
-  message: string;
-}
-
-/** One row of the usage ledger, as the gateway hands it to the budget module. */
-export interface UsageAttempt {
-  userId: string;
-  purpose: AiPurpose;
-  providerId: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  tokensEstimated: boolean;
-  costMicros: number;
-  ttftMs: number | null;
-  totalMs: number;
-  outcome: 'ok' | FailureClass;
-  fallback: boolean;
-  cached: boolean;
-  requestId: string;
-}
-
 /** The part of the budget module the gateway needs. */
 export interface BudgetPort {
   reserve(input: {
@@ -131,22 +110,6 @@ export interface GatewayAnswer<T = unknown> {
 }
 
 export type GatewayEvent<T> = { type: 'token'; text: string } | { type: 'done'; answer: GatewayAnswer<T> };
-
-/** USD per million tokens → integer micro-dollars, rounded up so the ledger never under-counts. */
-export function costMicros(
-  usage: TokenUsage,
-  provider: Pick<ProviderConfig, 'inputPricePerMTokUsd' | 'outputPricePerMTokUsd'>,
-): number {
-  // price [USD / 1e6 tokens] × tokens = micro-dollars exactly; ceil only removes float dust of the price.
-  return Math.ceil(
-    usage.inputTokens * provider.inputPricePerMTokUsd + usage.outputTokens * provider.outputPricePerMTokUsd - 1e-9,
-  );
-}
-
-/** A rough token count (≈ 4 characters per token) for when a vendor reports no usage; recorded as estimated. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
 
 /** Outcomes where the vendor received the prompt and may bill for it. */
 const BILLED_OUTCOMES = new Set<AttemptReport['outcome']>(['ok', 'stream_interrupted', 'aborted', 'malformed_output']);

@@ -1,0 +1,765 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, differenceInCalendarDays, format, startOfDay, subDays } from 'date-fns';
+import type { Kysely } from 'kysely';
+import {
+  type AdminUsageGroup,
+  type AlertLevel,
+  type BudgetAlertList,
+  type BudgetInput,
+  type BudgetResetList,
+  type BudgetScope,
+  type BudgetWarning,
+  DEFAULT_THRESHOLDS,
+  type GlobalBudgetResponse,
+  MAX_USAGE_RANGE_DAYS,
+  microsToUsd,
+  type MyBudgetStatus,
+  type ResetResponse,
+  type UsageGroupRow,
+  type UsageReport,
+  type UsageTotals,
+  type UserBudgetList,
+  type UserBudgetResponse,
+  usdToMicros,
+} from '../../../shared/budget.js';
+import type { Database } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import { DomainError, NotFoundError, ValidationError } from '../../http/errors.js';
+import type { Clock } from '../../lib/clock.js';
+import type { IdGenerator } from '../../lib/ids.js';
+import type { AiPurpose, FailureClass } from '../ai/ai.types.js';
+import { describeInstant, localDate, periodAt } from './budget-period.js';
+import {
+  type BudgetSnapshot,
+  presentAlert,
+  presentBudget,
+  presentBudgetUser,
+  presentReset,
+  presentStatus,
+  scopeOf,
+} from './budget.presenter.js';
+import type {
+  BudgetRepository,
+  BudgetRow,
+  BudgetUserRow,
+  PeriodRow,
+  UsageAggregateRow,
+  UsageRow,
+} from './budget.repository.js';
+
+export const GLOBAL_BUDGET_ID = 'global';
+export const userBudgetId = (userId: string): string => `user:${userId}`;
+
+/** A reservation not settled within this time stops holding budget (its process probably died). */
+export const RESERVATION_TTL_MS = 10 * 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const DEFAULT_USAGE_DAYS = 30;
+const ALERTS_IN_STATUS = 50;
+
+/** One attempt at a model, as the gateway reports it for the ledger. Money in integer micro-dollars. */
+export interface UsageAttempt {
+  userId: string;
+  purpose: AiPurpose;
+  providerId: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** True when the tokens were estimated from the text because the vendor reported no usage. */
+  tokensEstimated: boolean;
+  costMicros: number;
+  ttftMs: number | null;
+  totalMs: number;
+  outcome: 'ok' | FailureClass;
+  /** True for an attempt after the first candidate failed. */
+  fallback: boolean;
+  /** True for an answer served from the response cache (cost 0). */
+  cached: boolean;
+  requestId: string;
+}
+
+export interface ReserveInput {
+  userId: string;
+  /** The most the call can cost (every candidate's price at the input estimate and max tokens), micro-dollars. */
+  maxCostMicros: number;
+  requestId: string;
+}
+
+export interface Reservation {
+  reservationId: string;
+  /** A `fallback` budget is spent: use only zero-cost providers (nothing was reserved). */
+  zeroCostOnly: boolean;
+  /** For the answer: budgets past an alert threshold, or spent in `warn`/`fallback` mode. */
+  warnings: BudgetWarning[];
+}
+
+/** 402: a `block` budget is spent. `resetsAt` (also in `details`) is when its period ends. */
+export class BudgetExhaustedError extends DomainError {
+  constructor(
+    readonly scope: BudgetScope,
+    readonly resetsAt: string,
+    message: string,
+  ) {
+    super('budget_exhausted', message, [
+      { field: 'scope', message: scope },
+      { field: 'resetsAt', message: resetsAt },
+    ]);
+  }
+}
+
+export interface BudgetServiceDeps {
+  database: Database;
+  repo: BudgetRepository;
+  clock: Clock;
+  ids: IdGenerator;
+  /** Default RESERVATION_TTL_MS. */
+  reservationTtlMs?: number;
+}
+
+type UsageQueryInput = { from?: string | undefined; to?: string | undefined; groupBy: AdminUsageGroup };
+
+/**
+ * The usage ledger and budgets. Admission (`reserve`) and settlement (`settle`) each run in one write transaction
+ * that locks the budget-period rows involved — global budget first, then the user's — so concurrent calls against
+ * a nearly spent budget overspend by at most one call's maximum, on SQLite and PostgreSQL alike.
+ */
+export class BudgetService {
+  constructor(private readonly deps: BudgetServiceDeps) {}
+
+  private get db(): Kysely<DB> {
+    return this.deps.database.db;
+  }
+
+  private get ttlMs(): number {
+    return this.deps.reservationTtlMs ?? RESERVATION_TTL_MS;
+  }
+
+  // ---- the gateway's side -------------------------------------------------------------------------------------
+
+  /**
+   * Admits a call. For every budget that applies (the global one, the user's), in its current period: when
+   * spent + reserved has reached the limit, `block` throws BudgetExhaustedError, `fallback` makes the call
+   * zero-cost-only (reserving nothing), `warn` reserves and warns. Otherwise `maxCostMicros` is held until
+   * `settle` (or until the reservation expires).
+   */
+  async reserve(input: ReserveInput): Promise<Reservation> {
+    assertMicros(input.maxCostMicros, 'maxCostMicros');
+    const { repo, ids, clock } = this.deps;
+    return this.deps.database.writeTransaction(async (trx) => {
+      const now = clock.now();
+      const user = await this.requireUser(trx, input.userId);
+      const budgets = await repo.findBudgets(trx, [GLOBAL_BUDGET_ID, userBudgetId(user.id)]);
+      const snapshots: BudgetSnapshot[] = [];
+      for (const budget of budgets) snapshots.push(await this.lockedSnapshot(trx, budget, user, now));
+
+      const spent = snapshots.filter((s) => s.exhausted);
+      const blocking = spent.find((s) => s.budget.mode === 'block');
+      if (blocking) {
+        throw new BudgetExhaustedError(
+          blocking.scope,
+          blocking.periodEnd.toISOString(),
+          `${budgetName(blocking)} is used up; it resets on ${describeInstant(blocking.periodEnd, blocking.timezone)}`,
+        );
+      }
+      const zeroCostOnly = spent.some((s) => s.budget.mode === 'fallback');
+      const amount = zeroCostOnly ? 0 : input.maxCostMicros;
+      const reservationId = ids.id();
+      const expiresAt = new Date(now.getTime() + this.ttlMs).toISOString();
+      await repo.insertReservation(trx, {
+        id: reservationId,
+        user_id: user.id,
+        request_id: input.requestId,
+        created_at: now.toISOString(),
+        expires_at: expiresAt,
+        settled_at: null,
+      });
+      await repo.insertHolds(
+        trx,
+        snapshots.map((s) => ({
+          reservation_id: reservationId,
+          budget_id: s.budget.id,
+          period_start: s.periodStart.toISOString(),
+          amount_micros: amount,
+          expires_at: expiresAt,
+        })),
+      );
+      const warnings = snapshots.flatMap((s) => warningFor(s) ?? []);
+      return { reservationId, zeroCostOnly, warnings };
+    });
+  }
+
+  /**
+   * Closes a reservation with what the call really did: writes one ledger row per attempt, releases the hold and
+   * adds the attempts' cost to the spend of the budget periods it was reserved against, recording the alert
+   * thresholds that crosses (once per threshold per period). A late settle (after expiry) still counts its cost;
+   * settling twice is a no-op.
+   */
+  async settle(reservationId: string, attempts: UsageAttempt[]): Promise<void> {
+    attempts.forEach(assertAttempt);
+    const { repo, clock } = this.deps;
+    await this.deps.database.writeTransaction(async (trx) => {
+      const now = clock.now();
+      const reservation = await repo.findReservationForUpdate(trx, reservationId);
+      if (!reservation) throw new NotFoundError('budget reservation');
+      if (reservation.settled_at !== null) return;
+      await repo.insertUsage(trx, this.ledgerRows(attempts, reservationId, now));
+      const cost = attempts.reduce((sum, a) => sum + a.costMicros, 0);
+      const holds = await repo.holdsOf(trx, reservationId);
+      await this.charge(
+        trx,
+        holds.map((h) => ({ budgetId: h.budget_id, periodStart: h.period_start, micros: cost })),
+        now,
+      );
+      await repo.settleReservation(trx, reservationId, now.toISOString());
+    });
+  }
+
+  /**
+   * Records attempts that needed no reservation (answers from the response cache, cost 0). Should one cost
+   * something after all, it is charged to the current periods of the budgets that apply.
+   */
+  async recordUnreserved(attempts: UsageAttempt[]): Promise<void> {
+    attempts.forEach(assertAttempt);
+    if (attempts.length === 0) return;
+    const { repo, clock } = this.deps;
+    await this.deps.database.writeTransaction(async (trx) => {
+      const now = clock.now();
+      await repo.insertUsage(trx, this.ledgerRows(attempts, null, now));
+      const perUser = new Map<string, number>();
+      for (const a of attempts) perUser.set(a.userId, (perUser.get(a.userId) ?? 0) + a.costMicros);
+      const charges = new Map<string, { budgetId: string; periodStart: string; micros: number }>();
+      for (const [userId, micros] of perUser) {
+        if (micros === 0) continue;
+        const user = await this.requireUser(trx, userId);
+        for (const budget of await repo.findBudgets(trx, [GLOBAL_BUDGET_ID, userBudgetId(userId)])) {
+          const window = periodAt(definitionOf(budget), this.timezoneOf(budget, user), now);
+          const periodStart = window.start.toISOString();
+          await repo.ensurePeriod(trx, newPeriodRow(budget, window.start, window.end));
+          const previous = charges.get(budget.id);
+          charges.set(budget.id, { budgetId: budget.id, periodStart, micros: (previous?.micros ?? 0) + micros });
+        }
+      }
+      const ordered = [...charges.values()].sort((a, b) => a.budgetId.localeCompare(b.budgetId));
+      await this.charge(trx, ordered, now);
+    });
+  }
+
+  private ledgerRows(attempts: UsageAttempt[], reservationId: string | null, now: Date): UsageRow[] {
+    const at = now.toISOString();
+    return attempts.map((a) => ({
+      id: this.deps.ids.id(),
+      user_id: a.userId,
+      purpose: a.purpose,
+      provider_id: a.providerId,
+      model: a.model,
+      input_tokens: a.inputTokens,
+      output_tokens: a.outputTokens,
+      tokens_estimated: a.tokensEstimated ? 1 : 0,
+      cost_micros: a.costMicros,
+      ttft_ms: a.ttftMs === null ? null : Math.round(a.ttftMs),
+      total_ms: Math.round(a.totalMs),
+      outcome: a.outcome,
+      fallback: a.fallback ? 1 : 0,
+      cached: a.cached ? 1 : 0,
+      request_id: a.requestId,
+      reservation_id: reservationId,
+      created_at: at,
+    }));
+  }
+
+  /** Adds spend to budget periods (in the order given: global first) and records the thresholds crossed. */
+  private async charge(
+    trx: Kysely<DB>,
+    charges: { budgetId: string; periodStart: string; micros: number }[],
+    now: Date,
+  ): Promise<void> {
+    const { repo, ids } = this.deps;
+    for (const c of charges) {
+      // The update takes the row's lock even for 0, so a settle and a reserve of one period never interleave.
+      await repo.addSpent(trx, c.budgetId, c.periodStart, c.micros);
+      if (c.micros === 0) continue;
+      const budget = await repo.findBudget(trx, c.budgetId);
+      const period = await repo.findPeriod(trx, c.budgetId, c.periodStart);
+      if (!budget || !period) continue;
+      const limit = budget.limit_micros;
+      const crossed = (JSON.parse(budget.thresholds) as number[]).filter((t) => period.spent_micros * 100 >= t * limit);
+      await repo.insertAlerts(
+        trx,
+        crossed.map((threshold) => ({
+          id: ids.id(),
+          budget_id: budget.id,
+          user_id: budget.user_id,
+          period_start: period.period_start,
+          period_end: period.period_end,
+          counted_from: period.counted_from,
+          threshold,
+          spent_micros: period.spent_micros,
+          limit_micros: limit,
+          created_at: now.toISOString(),
+        })),
+      );
+    }
+  }
+
+  // ---- budget figures -----------------------------------------------------------------------------------------
+
+  private timezoneOf(budget: BudgetRow, user: BudgetUserRow | null): string {
+    return budget.id === GLOBAL_BUDGET_ID ? (budget.timezone ?? 'UTC') : user!.timezone;
+  }
+
+  /** The budget's current period, locked for this transaction (created empty when it is the first call in it). */
+  private async lockedSnapshot(
+    trx: Kysely<DB>,
+    budget: BudgetRow,
+    user: BudgetUserRow,
+    now: Date,
+  ): Promise<BudgetSnapshot> {
+    const { repo } = this.deps;
+    const timezone = this.timezoneOf(budget, user);
+    const window = periodAt(definitionOf(budget), timezone, now);
+    await repo.ensurePeriod(trx, newPeriodRow(budget, window.start, window.end));
+    const period = (await repo.lockPeriod(trx, budget.id, window.start.toISOString()))!;
+    const reserved = await repo.reservedMicros(trx, budget.id, period.period_start, now.toISOString());
+    return snapshot(budget, timezone, window, period, reserved, now);
+  }
+
+  /** The budget's current period as it stands, without locking or writing. */
+  private async readSnapshot(
+    db: Kysely<DB>,
+    budget: BudgetRow,
+    user: BudgetUserRow | null,
+    now: Date,
+  ): Promise<BudgetSnapshot> {
+    const { repo } = this.deps;
+    const timezone = this.timezoneOf(budget, user);
+    const window = periodAt(definitionOf(budget), timezone, now);
+    const start = window.start.toISOString();
+    const period = (await repo.findPeriod(db, budget.id, start)) ?? newPeriodRow(budget, window.start, window.end);
+    const reserved = await repo.reservedMicros(db, budget.id, start, now.toISOString());
+    return snapshot(budget, timezone, window, period, reserved, now);
+  }
+
+  private async requireUser(db: Kysely<DB>, userId: string): Promise<BudgetUserRow> {
+    const user = await this.deps.repo.findUser(db, userId);
+    if (!user) throw new NotFoundError('user');
+    return user;
+  }
+
+  // ---- the learner's API --------------------------------------------------------------------------------------
+
+  /**
+   * The caller's budget and, when it binds them, the global one — when they have no budget of their own, or the
+   * global one leaves them less (admins always see it) — with the alerts recorded in those current periods.
+   */
+  async status(userId: string): Promise<MyBudgetStatus> {
+    const now = this.deps.clock.now();
+    const user = await this.requireUser(this.db, userId);
+    const budgets = await this.deps.repo.findBudgets(this.db, [GLOBAL_BUDGET_ID, userBudgetId(userId)]);
+    let own: BudgetSnapshot | null = null;
+    let global: BudgetSnapshot | null = null;
+    for (const budget of budgets) {
+      const s = await this.readSnapshot(this.db, budget, user, now);
+      if (s.scope === 'global') global = s;
+      else own = s;
+    }
+    const binds = global !== null && (user.role === 'admin' || own === null || remainingOf(global) <= remainingOf(own));
+    const shown = [own, binds ? global : null].filter((s): s is BudgetSnapshot => s !== null);
+    const alerts = await this.deps.repo.listAlerts(
+      this.db,
+      shown.map((s) => s.budget.id),
+      {
+        limit: ALERTS_IN_STATUS,
+        period: shown.map((s) => ({
+          budgetId: s.budget.id,
+          periodStart: s.periodStart.toISOString(),
+          countedFrom: s.countedFrom.toISOString(),
+        })),
+      },
+    );
+    return {
+      user: own && presentStatus(own),
+      global: binds ? presentStatus(global!) : null,
+      alerts: alerts.map(presentAlert),
+    };
+  }
+
+  /** The caller's alert events, newest first; admins also get the global budget's. */
+  async alerts(userId: string, isAdmin: boolean, limit: number): Promise<BudgetAlertList> {
+    const ids = [userBudgetId(userId), ...(isAdmin ? [GLOBAL_BUDGET_ID] : [])];
+    const rows = await this.deps.repo.listAlerts(this.db, ids, { limit });
+    return { items: rows.map(presentAlert) };
+  }
+
+  /** The caller's ledger in [from, to), grouped; days in the caller's time zone. */
+  async usage(userId: string, query: UsageQueryInput): Promise<UsageReport> {
+    const user = await this.requireUser(this.db, userId);
+    return this.report(query, user.id, user.timezone);
+  }
+
+  /**
+   * Everyone's ledger (or one user's) in [from, to), grouped. Days are counted in that user's zone, or else in
+   * the global budget's zone (UTC when there is none).
+   */
+  async adminUsage(query: UsageQueryInput & { userId?: string | undefined }): Promise<UsageReport> {
+    if (query.userId !== undefined) {
+      const user = await this.requireUser(this.db, query.userId);
+      return this.report(query, user.id, user.timezone);
+    }
+    const global = await this.deps.repo.findBudget(this.db, GLOBAL_BUDGET_ID);
+    return this.report(query, undefined, global?.timezone ?? 'UTC');
+  }
+
+  private async report(query: UsageQueryInput, userId: string | undefined, timezone: string): Promise<UsageReport> {
+    const now = this.deps.clock.now();
+    const today = startOfDay(new TZDate(now, timezone));
+    const to = new Date(query.to ? Date.parse(query.to) : addDays(today, 1).getTime());
+    const from = new Date(
+      query.from
+        ? Date.parse(query.from)
+        : subDays(startOfDay(new TZDate(to.getTime() - 1, timezone)), DEFAULT_USAGE_DAYS - 1).getTime(),
+    );
+    if (from.getTime() >= to.getTime()) {
+      throw new ValidationError([{ field: 'from', message: 'must be before to' }]);
+    }
+    if (to.getTime() - from.getTime() > MAX_USAGE_RANGE_DAYS * DAY_MS) {
+      throw new ValidationError([{ field: 'from', message: `the range must be at most ${MAX_USAGE_RANGE_DAYS} days` }]);
+    }
+    const filter = { userId, from: from.toISOString(), to: to.toISOString() };
+    const { repo } = this.deps;
+    let groups: UsageGroupRow[];
+    if (query.groupBy === 'day') {
+      groups = await this.byDay(filter, from, to, timezone);
+    } else {
+      const column = ({ provider: 'provider_id', model: 'model', purpose: 'purpose', user: 'user_id' } as const)[
+        query.groupBy
+      ];
+      const rows = await repo.aggregateUsage(this.db, filter, { column });
+      const emails =
+        query.groupBy === 'user'
+          ? await repo.emailsOf(
+              this.db,
+              rows.map((r) => r.key),
+            )
+          : null;
+      groups = rows
+        .sort((a, b) => b.costMicros - a.costMicros || b.calls - a.calls || a.key.localeCompare(b.key))
+        .map((r) => groupRow(r.key, emails?.get(r.key) ?? null, r));
+    }
+    const totals = groups.reduce<UsageTotals>(
+      (t, g) => ({
+        calls: t.calls + g.calls,
+        failedCalls: t.failedCalls + g.failedCalls,
+        cachedCalls: t.cachedCalls + g.cachedCalls,
+        inputTokens: t.inputTokens + g.inputTokens,
+        outputTokens: t.outputTokens + g.outputTokens,
+        costUsd: microsToUsd(usdToMicros(t.costUsd) + usdToMicros(g.costUsd)),
+      }),
+      { calls: 0, failedCalls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    );
+    return {
+      from: filter.from,
+      to: filter.to,
+      groupBy: query.groupBy,
+      timezone,
+      totals,
+      groups,
+    };
+  }
+
+  /**
+   * Per calendar day in `timezone`, every day of the range. The database groups by UTC hour (by minute where the
+   * zone's midnights are not on whole UTC hours, e.g. Asia/Kolkata), and each bucket lies within one local day.
+   */
+  private async byDay(
+    filter: { userId: string | undefined; from: string; to: string },
+    from: Date,
+    to: Date,
+    timezone: string,
+  ): Promise<UsageGroupRow[]> {
+    const firstDay = startOfDay(new TZDate(from, timezone));
+    const lastDay = startOfDay(new TZDate(to.getTime() - 1, timezone));
+    const dayCount = differenceInCalendarDays(lastDay, firstDay) + 1;
+    const days = new Map<string, UsageAggregateRow>();
+    let wholeHours = true;
+    for (let d = 0; d <= dayCount; d++) {
+      const day = addDays(firstDay, d);
+      if (day.getTime() % HOUR_MS !== 0) wholeHours = false;
+      if (d < dayCount) days.set(format(day, 'yyyy-MM-dd'), emptyAggregate(format(day, 'yyyy-MM-dd')));
+    }
+    const prefix = wholeHours ? 13 : 16;
+    const rows = await this.deps.repo.aggregateUsage(this.db, filter, { timePrefix: prefix });
+    for (const r of rows) {
+      const bucketStart = new Date(`${r.key}${prefix === 13 ? ':00' : ''}:00.000Z`);
+      const day = days.get(format(new TZDate(bucketStart, timezone), 'yyyy-MM-dd'));
+      /* c8 ignore next -- every bucket of a row in [from, to) starts within the days listed */
+      if (!day) continue;
+      day.calls += r.calls;
+      day.failedCalls += r.failedCalls;
+      day.cachedCalls += r.cachedCalls;
+      day.inputTokens += r.inputTokens;
+      day.outputTokens += r.outputTokens;
+      day.costMicros += r.costMicros;
+    }
+    return [...days.values()].map((d) => groupRow(d.key, null, d));
+  }
+
+  // ---- admin --------------------------------------------------------------------------------------------------
+
+  async getGlobal(): Promise<GlobalBudgetResponse> {
+    const budget = await this.deps.repo.findBudget(this.db, GLOBAL_BUDGET_ID);
+    if (!budget) return { budget: null, status: null };
+    const s = await this.readSnapshot(this.db, budget, null, this.deps.clock.now());
+    return { budget: presentBudget(budget, s.timezone), status: presentStatus(s) };
+  }
+
+  /** Creates or replaces the global budget; its spend so far in the current period is kept. */
+  async putGlobal(input: BudgetInput, adminId: string): Promise<GlobalBudgetResponse> {
+    const timezone = input.timezone ?? 'UTC';
+    await this.deps.repo.upsertBudget(this.db, this.budgetRow(GLOBAL_BUDGET_ID, null, input, timezone, adminId));
+    return this.getGlobal();
+  }
+
+  async deleteGlobal(): Promise<void> {
+    if (!(await this.deps.repo.deleteBudget(this.db, GLOBAL_BUDGET_ID))) throw new NotFoundError('global budget');
+  }
+
+  async getUserBudget(userId: string): Promise<UserBudgetResponse> {
+    const user = await this.requireUser(this.db, userId);
+    const budget = await this.deps.repo.findBudget(this.db, userBudgetId(userId));
+    return this.userBudgetView(user, budget ?? null);
+  }
+
+  /** Creates or replaces a user's budget (periods in the user's zone); their spend in the current period is kept. */
+  async putUserBudget(userId: string, input: BudgetInput, adminId: string): Promise<UserBudgetResponse> {
+    const user = await this.requireUser(this.db, userId);
+    const row = this.budgetRow(userBudgetId(userId), userId, { ...input, timezone: undefined }, user.timezone, adminId);
+    await this.deps.repo.upsertBudget(this.db, row);
+    return this.getUserBudget(userId);
+  }
+
+  async deleteUserBudget(userId: string): Promise<void> {
+    await this.requireUser(this.db, userId);
+    if (!(await this.deps.repo.deleteBudget(this.db, userBudgetId(userId)))) throw new NotFoundError('budget');
+  }
+
+  /** Every user with a budget, with its current status, by email. */
+  async listUserBudgets(): Promise<UserBudgetList> {
+    const rows = await this.deps.repo.listUserBudgets(this.db);
+    const items: UserBudgetResponse[] = [];
+    for (const { user, budget } of rows) items.push(await this.userBudgetView(user, budget));
+    return { items };
+  }
+
+  private async userBudgetView(user: BudgetUserRow, budget: BudgetRow | null): Promise<UserBudgetResponse> {
+    if (!budget) return { user: presentBudgetUser(user), budget: null, status: null };
+    const s = await this.readSnapshot(this.db, budget, user, this.deps.clock.now());
+    return { user: presentBudgetUser(user), budget: presentBudget(budget, s.timezone), status: presentStatus(s) };
+  }
+
+  /**
+   * Restarts the count of a user's current period: spend counts from now (calls still in flight settle into the
+   * new count). Logged with who, when, the spend and the limit before and after (an optional new limit applies).
+   */
+  async resetUser(
+    userId: string,
+    body: { reason: string; limitUsd?: number | undefined },
+    adminId: string,
+  ): Promise<ResetResponse> {
+    const { repo, clock, ids } = this.deps;
+    return this.deps.database.writeTransaction(async (trx) => {
+      const now = clock.now();
+      const user = await this.requireUser(trx, userId);
+      const budget = await repo.findBudget(trx, userBudgetId(userId));
+      if (!budget) throw new NotFoundError('budget');
+      const before = await this.lockedSnapshot(trx, budget, user, now);
+      const limitAfter = body.limitUsd === undefined ? budget.limit_micros : usdToMicros(body.limitUsd);
+      if (limitAfter !== budget.limit_micros) {
+        await repo.updateBudgetLimit(trx, budget.id, limitAfter, now.toISOString(), adminId);
+      }
+      const periodStart = before.periodStart.toISOString();
+      await repo.restartCount(trx, budget.id, periodStart, now.toISOString());
+      const reset = {
+        id: ids.id(),
+        budget_id: budget.id,
+        user_id: userId,
+        reset_by: adminId,
+        reset_at: now.toISOString(),
+        period_start: periodStart,
+        period_end: before.periodEnd.toISOString(),
+        spent_before_micros: before.spentMicros,
+        limit_before_micros: budget.limit_micros,
+        limit_after_micros: limitAfter,
+        reason: body.reason,
+      };
+      await repo.insertReset(trx, reset);
+      const after = await this.readSnapshot(trx, { ...budget, limit_micros: limitAfter }, user, now);
+      return { reset: presentReset(reset), status: presentStatus(after) };
+    });
+  }
+
+  /** The user's reset log, newest first. */
+  async resets(userId: string): Promise<BudgetResetList> {
+    await this.requireUser(this.db, userId);
+    const rows = await this.deps.repo.listResets(this.db, userId);
+    return { items: rows.map(presentReset) };
+  }
+
+  private budgetRow(
+    id: string,
+    userId: string | null,
+    input: BudgetInput,
+    timezone: string,
+    adminId: string,
+  ): BudgetRow {
+    const now = this.deps.clock.now();
+    const at = now.toISOString();
+    const custom = input.period === 'custom';
+    return {
+      id,
+      user_id: userId,
+      period: input.period,
+      custom_days: custom ? (input.customDays ?? null) : null,
+      anchor_date: custom ? (input.anchorDate ?? localDate(now, timezone)) : null,
+      timezone: userId === null ? timezone : null,
+      limit_micros: usdToMicros(input.limitUsd),
+      thresholds: JSON.stringify(input.thresholds ?? DEFAULT_THRESHOLDS),
+      mode: input.mode,
+      created_at: at,
+      updated_at: at,
+      updated_by: adminId,
+    };
+  }
+}
+
+// ---- pure rules -------------------------------------------------------------------------------------------------
+
+function definitionOf(budget: BudgetRow) {
+  return { period: budget.period, customDays: budget.custom_days, anchorDate: budget.anchor_date };
+}
+
+function newPeriodRow(budget: BudgetRow, start: Date, end: Date): PeriodRow {
+  return {
+    budget_id: budget.id,
+    period_start: start.toISOString(),
+    period_end: end.toISOString(),
+    user_id: budget.user_id,
+    spent_micros: 0,
+    counted_from: start.toISOString(),
+  };
+}
+
+/** The band the spend has reached: ok below 50 %, then 50, 75, 90, 100 (a limit of 0 is always at 100). */
+export function alertLevelOf(spentMicros: number, limitMicros: number): AlertLevel {
+  if (limitMicros <= 0) return '100';
+  for (const level of [100, 90, 75, 50] as const) {
+    if (spentMicros * 100 >= limitMicros * level) return String(level) as AlertLevel;
+  }
+  return 'ok';
+}
+
+/**
+ * Spend extrapolated linearly: spent ÷ elapsed × (period end − count start), with elapsed taken as at least one
+ * hour so the first minutes of a period do not project absurd figures.
+ */
+export function projectMicros(spentMicros: number, countedFrom: Date, periodEnd: Date, now: Date): number {
+  const elapsed = Math.max(HOUR_MS, now.getTime() - countedFrom.getTime());
+  const span = Math.max(elapsed, periodEnd.getTime() - countedFrom.getTime());
+  return Math.round((spentMicros * span) / elapsed);
+}
+
+function snapshot(
+  budget: BudgetRow,
+  timezone: string,
+  window: { start: Date; end: Date },
+  period: PeriodRow,
+  reservedMicros: number,
+  now: Date,
+): BudgetSnapshot {
+  const limit = budget.limit_micros;
+  const spent = period.spent_micros;
+  const countedFrom = new Date(period.counted_from);
+  return {
+    scope: scopeOf(budget.id),
+    budget,
+    timezone,
+    periodStart: window.start,
+    periodEnd: window.end,
+    countedFrom,
+    spentMicros: spent,
+    reservedMicros,
+    percentUsed: percentOf(spent, limit),
+    alertLevel: alertLevelOf(spent, limit),
+    projectedMicros: projectMicros(spent, countedFrom, window.end, now),
+    exhausted: spent + reservedMicros >= limit,
+  };
+}
+
+/** spent ÷ limit as a percentage with two decimals, rounded down (100 for a limit of 0). */
+export function percentOf(spentMicros: number, limitMicros: number): number {
+  return limitMicros > 0 ? Math.floor((spentMicros * 10_000) / limitMicros) / 100 : 100;
+}
+
+function remainingOf(s: BudgetSnapshot): number {
+  return Math.max(0, s.budget.limit_micros - s.spentMicros - s.reservedMicros);
+}
+
+function budgetName(s: BudgetSnapshot): string {
+  const limit = formatUsd(s.budget.limit_micros);
+  return s.scope === 'global'
+    ? `The shared ${s.budget.period} AI budget of ${limit}`
+    : `Your ${s.budget.period} AI budget of ${limit}`;
+}
+
+function formatUsd(micros: number): string {
+  const usd = microsToUsd(micros);
+  return `$${usd.toFixed(usd !== 0 && Math.abs(usd) < 0.01 ? 6 : 2)}`;
+}
+
+/** What a call admitted under this budget should tell the user, if anything. */
+function warningFor(s: BudgetSnapshot): BudgetWarning | null {
+  const resets = describeInstant(s.periodEnd, s.timezone);
+  if (s.exhausted) {
+    const consequence =
+      s.budget.mode === 'fallback'
+        ? `only free models answer until it resets on ${resets}`
+        : `calls continue over the limit until it resets on ${resets}`;
+    return { scope: s.scope, alertLevel: '100', message: `${budgetName(s)} is used up; ${consequence}` };
+  }
+  const thresholds = JSON.parse(s.budget.thresholds) as number[];
+  const reached = thresholds.some((t) => s.spentMicros * 100 >= t * s.budget.limit_micros);
+  if (!reached) return null;
+  return {
+    scope: s.scope,
+    alertLevel: s.alertLevel,
+    message: `${budgetName(s)} is ${Math.floor(s.percentUsed)}% used (${formatUsd(s.spentMicros)}); it resets on ${resets}`,
+  };
+}
+
+function emptyAggregate(key: string): UsageAggregateRow {
+  return { key, calls: 0, failedCalls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, costMicros: 0 };
+}
+
+function groupRow(key: string, label: string | null, r: UsageAggregateRow): UsageGroupRow {
+  return {
+    key,
+    label,
+    calls: r.calls,
+    failedCalls: r.failedCalls,
+    cachedCalls: r.cachedCalls,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    costUsd: microsToUsd(r.costMicros),
+  };
+}
+
+function assertMicros(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${what} must be a whole number of micro-dollars, 0 or more`);
+  }
+}
+
+function assertAttempt(a: UsageAttempt): void {
+  assertMicros(a.costMicros, 'costMicros');
+  assertMicros(a.inputTokens, 'inputTokens');
+  assertMicros(a.outputTokens, 'outputTokens');
+}
