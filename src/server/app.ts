@@ -42,6 +42,11 @@ import { createLearningSessionsRepository } from './modules/learning-sessions/le
 import { learningSessionRoutes } from './modules/learning-sessions/learning-sessions.routes.js';
 import { LearningSessionService } from './modules/learning-sessions/learning-sessions.service.js';
 import { startIdleSweep } from './modules/learning-sessions/idle-sweep.js';
+import { aiAdminRoutes } from './modules/ai/ai-admin.routes.js';
+import { aiRoutes } from './modules/ai/ai.routes.js';
+import { AiGateway } from './modules/ai/gateway.js';
+import { ResponseCache } from './modules/ai/response-cache.js';
+import { AiRouter } from './modules/ai/router.js';
 import { createBudgetRepository } from './modules/budget/budget.repository.js';
 import { budgetAdminRoutes, budgetRoutes } from './modules/budget/budget.routes.js';
 import { BudgetService } from './modules/budget/budget.service.js';
@@ -67,6 +72,9 @@ export interface Services {
   optimizer: OptimizerService;
   cardTransfer: CardTransferService;
   scenarios: ScenarioService;
+  budget: BudgetService;
+  aiRouter: AiRouter;
+  ai: AiGateway;
 }
 
 declare module 'fastify' {
@@ -74,6 +82,9 @@ declare module 'fastify' {
     services: Services;
   }
 }
+
+/** Deterministic AI answers kept in memory (translations of a word in a sentence are a few hundred bytes each). */
+const AI_CACHE_ENTRIES = 5_000;
 
 /** Wires the services over one database; shared by the HTTP app and the CLI. */
 export async function buildServices(config: Config, deps: AppDeps = {}): Promise<Services> {
@@ -120,7 +131,22 @@ export async function buildServices(config: Config, deps: AppDeps = {}): Promise
     ids,
   });
   const budget = new BudgetService({ database, repo: createBudgetRepository(database.dialect), clock, ids });
-  return { database, auth, learningSessions, cards, review, reviewStats, optimizer, cardTransfer, scenarios, budget };
+  const aiRouter = new AiRouter({ providers: config.ai.providers, clock, options: config.ai.router });
+  const ai = new AiGateway({ router: aiRouter, budget, cache: new ResponseCache(AI_CACHE_ENTRIES), clock });
+  return {
+    database,
+    auth,
+    learningSessions,
+    cards,
+    review,
+    reviewStats,
+    optimizer,
+    cardTransfer,
+    scenarios,
+    budget,
+    aiRouter,
+    ai,
+  };
 }
 
 /**
@@ -134,7 +160,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.apiKey'],
     },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -204,6 +230,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(cardTransferRoutes(services.cardTransfer, authn), { prefix: '/api/cards' });
   await app.register(budgetRoutes(services.budget, authn), { prefix: '/api/budget' });
   await app.register(budgetAdminRoutes(services.budget, authn), { prefix: '/api/admin' });
+  await app.register(aiAdminRoutes(services.aiRouter, authn), { prefix: '/api/admin/ai' });
+  await app.register(aiRoutes(services.ai, authn), { prefix: '/api/ai' });
   await app.register(scenarioRoutes(services.scenarios, authn), { prefix: '/api/scenarios' });
 
   const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -31,6 +34,15 @@ describe('configuration', () => {
       SCRYPT_LOG2N: '17',
       TRUST_PROXY: '1',
       WEB_DIST_DIR: '/srv/web',
+      CONTENT_DIR: '/srv/content',
+      OLLAMA_BASE_URL: 'http://127.0.0.1:11434',
+      OLLAMA_MODEL: 'qwen2.5',
+      AI_CONNECT_TIMEOUT_MS: '1000',
+      AI_FIRST_TOKEN_TIMEOUT_MS: '2000',
+      AI_DEADLINE_MS: '9000',
+      AI_MAX_RETRY_AFTER_MS: '0',
+      AI_BREAKER_FAILURES: '2',
+      AI_BREAKER_COOLDOWN_MS: '500',
     });
     expect(config).toEqual({
       port: 8080,
@@ -44,6 +56,31 @@ describe('configuration', () => {
       scryptLog2N: 17,
       trustProxy: true,
       webDistDir: '/srv/web',
+      contentDir: '/srv/content',
+      ai: {
+        providers: [
+          {
+            id: 'ollama',
+            kind: 'openai-compatible',
+            baseUrl: 'http://127.0.0.1:11434/v1',
+            apiKey: null,
+            models: ['qwen2.5'],
+            inputPricePerMTokUsd: 0,
+            outputPricePerMTokUsd: 0,
+            languages: [],
+            priority: 30,
+          },
+        ],
+        router: {
+          connectTimeoutMs: 1000,
+          firstTokenTimeoutMs: 2000,
+          deadlineMs: 9000,
+          maxRetryAfterMs: 0,
+          breakerFailureThreshold: 2,
+          breakerCooldownMs: 500,
+          healthWindowMs: 300_000,
+        },
+      },
     });
   });
 
@@ -71,5 +108,81 @@ describe('configuration', () => {
   ])('refuses a bad %s with a message naming it', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}: `));
+  });
+});
+
+describe('AI provider configuration', () => {
+  function providersFile(content: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tutor-ai-config-'));
+    const path = join(dir, 'providers.json');
+    writeFileSync(path, content);
+    return path;
+  }
+
+  it('runs without any provider by default', () => {
+    expect(loadConfig({}).ai.providers).toEqual([]);
+  });
+
+  it('reads AI_PROVIDERS_FILE, resolves apiKeyEnv and adds the shortcuts the file does not define', () => {
+    const file = providersFile(
+      JSON.stringify([
+        {
+          id: 'openai',
+          kind: 'openai-compatible',
+          apiKeyEnv: 'MY_OPENAI_KEY',
+          models: ['gpt-4o-mini'],
+          inputPricePerMTokUsd: 0.15,
+          outputPricePerMTokUsd: 0.6,
+          languages: ['es'],
+          priority: 1,
+        },
+      ]),
+    );
+    const config = loadConfig({
+      AI_PROVIDERS_FILE: file,
+      MY_OPENAI_KEY: 'sk-from-env',
+      OPENAI_API_KEY: 'sk-shortcut',
+      ANTHROPIC_API_KEY: 'sk-ant',
+    });
+    expect(config.ai.providers.map((p) => [p.id, p.apiKey, p.models[0]])).toEqual([
+      ['openai', 'sk-from-env', 'gpt-4o-mini'],
+      ['anthropic', 'sk-ant', 'claude-haiku-4-5'],
+    ]);
+  });
+
+  it('refuses a providers file it cannot read, naming the variable', () => {
+    expect(() => loadConfig({ AI_PROVIDERS_FILE: '/nonexistent/providers.json' })).toThrow(
+      /AI_PROVIDERS_FILE: cannot read \/nonexistent\/providers.json \(ENOENT\)/,
+    );
+  });
+
+  it('refuses a providers file with a bad field, naming the field', () => {
+    const file = providersFile(JSON.stringify([{ id: 'x', kind: 'openai-compatible', models: [] }]));
+    expect(() => loadConfig({ AI_PROVIDERS_FILE: file })).toThrow(/AI_PROVIDERS_FILE: \[0\]\.models: /);
+  });
+
+  it('refuses a shortcut it cannot price, naming the variable', () => {
+    expect(() => loadConfig({ OPENAI_API_KEY: 'k', OPENAI_MODEL: 'mystery' })).toThrow(/OPENAI_PRICE_PER_MTOK: /);
+  });
+
+  it.each([
+    ['OPENAI_BASE_URL', { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'not a url' }],
+    ['OLLAMA_BASE_URL', { OLLAMA_BASE_URL: 'ftp://host' }],
+    ['AI_DEADLINE_MS', { AI_DEADLINE_MS: 'soon' }],
+    ['AI_BREAKER_FAILURES', { AI_BREAKER_FAILURES: '0' }],
+  ])('refuses a bad %s with a message naming it', (name, env) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`${name}: `));
+  });
+
+  it('never echoes a secret in its messages', () => {
+    let message = '';
+    try {
+      loadConfig({ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'short', OPENAI_API_KEY: 'sk-leak', OPENAI_MODEL: 'x' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/ADMIN_PASSWORD: .*got a value that is not shown/);
+    expect(message).not.toContain('short');
+    expect(message).not.toContain('sk-leak');
   });
 });

@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { ProviderConfig } from './modules/ai/ai.types.js';
+import { mergeProviders, parseProvidersFile, providersFromEnv } from './modules/ai/provider-config.js';
+import type { RouterOptions } from './modules/ai/router.js';
 
 // The repository's content/ folder, found from this file in src/server/ and in dist/server/ alike.
 const DEFAULT_CONTENT_DIR = fileURLToPath(new URL('../../content', import.meta.url));
@@ -8,6 +12,19 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(
+  emptyToUndefined,
+  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+);
+const milliseconds = (fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1).default(fallback),
+  );
+
+/** Never echoed in an error message. */
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY']);
 
 const EnvSchema = z
   .object({
@@ -47,6 +64,29 @@ const EnvSchema = z
     TRUST_PROXY: z.preprocess(emptyToUndefined, bool.default(false)),
     WEB_DIST_DIR: z.preprocess(emptyToUndefined, z.string().default('dist/web')),
     CONTENT_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_CONTENT_DIR)),
+    AI_PROVIDERS_FILE: optionalString,
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalUrl,
+    OPENAI_MODEL: optionalString,
+    OPENAI_PRICE_PER_MTOK: optionalString,
+    ANTHROPIC_API_KEY: optionalString,
+    ANTHROPIC_BASE_URL: optionalUrl,
+    ANTHROPIC_MODEL: optionalString,
+    ANTHROPIC_PRICE_PER_MTOK: optionalString,
+    OLLAMA_BASE_URL: optionalUrl,
+    OLLAMA_MODEL: optionalString,
+    AI_CONNECT_TIMEOUT_MS: milliseconds(10_000),
+    AI_FIRST_TOKEN_TIMEOUT_MS: milliseconds(30_000),
+    AI_DEADLINE_MS: milliseconds(60_000),
+    AI_MAX_RETRY_AFTER_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).default(5_000),
+    ),
+    AI_BREAKER_FAILURES: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ error: 'must be a number' }).int().min(1).default(5),
+    ),
+    AI_BREAKER_COOLDOWN_MS: milliseconds(30_000),
   })
   .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
     error: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
@@ -70,6 +110,11 @@ export interface Config {
   webDistDir: string | null;
   /** The built-in content: `scenarios/*.json` and `free-topics.json`. */
   contentDir: string;
+  ai: {
+    /** From AI_PROVIDERS_FILE and the env shortcuts; empty: the app runs without a model (offline tutor). */
+    providers: ProviderConfig[];
+    router: RouterOptions;
+  };
 }
 
 export class ConfigError extends Error {
@@ -84,12 +129,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map(
-        (i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`,
-      ),
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        const got = SECRET_VARIABLES.has(name) ? 'a value that is not shown' : JSON.stringify(env[name] ?? null);
+        return `${i.path.join('.')}: ${i.message} (got ${got})`;
+      }),
     );
   }
   const e = parsed.data;
+  const providers = loadProviders(e, env);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -104,5 +152,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     webDistDir: e.WEB_DIST_DIR,
     contentDir: e.CONTENT_DIR,
+    ai: {
+      providers,
+      router: {
+        connectTimeoutMs: e.AI_CONNECT_TIMEOUT_MS,
+        firstTokenTimeoutMs: e.AI_FIRST_TOKEN_TIMEOUT_MS,
+        deadlineMs: e.AI_DEADLINE_MS,
+        maxRetryAfterMs: e.AI_MAX_RETRY_AFTER_MS,
+        breakerFailureThreshold: e.AI_BREAKER_FAILURES,
+        breakerCooldownMs: e.AI_BREAKER_COOLDOWN_MS,
+        healthWindowMs: 5 * 60_000,
+      },
+    },
   };
+}
+
+/** The providers file (if any) and the env shortcuts; a file's provider wins over a shortcut of the same id. */
+function loadProviders(e: z.infer<typeof EnvSchema>, env: Record<string, string | undefined>): ProviderConfig[] {
+  const problems: string[] = [];
+  let fromFile: ProviderConfig[] = [];
+  if (e.AI_PROVIDERS_FILE !== undefined) {
+    let text: string | null = null;
+    try {
+      text = readFileSync(e.AI_PROVIDERS_FILE, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push(`AI_PROVIDERS_FILE: cannot read ${e.AI_PROVIDERS_FILE} (${code})`);
+    }
+    if (text !== null) {
+      const file = parseProvidersFile(text, env);
+      problems.push(...file.problems);
+      fromFile = file.providers;
+    }
+  }
+  const shortcuts = providersFromEnv(e);
+  problems.push(...shortcuts.problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return mergeProviders(fromFile, shortcuts.providers);
 }

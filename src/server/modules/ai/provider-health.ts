@@ -1,0 +1,113 @@
+import type { Clock } from '../../lib/clock.js';
+import type { FailureClass } from './ai.types.js';
+
+export interface HealthOptions {
+  /** Only attempts this recent count. */
+  windowMs: number;
+  /** At most this many recent attempts are kept per provider. */
+  maxSamples: number;
+  /** An error rate at or above this (with at least `minSamples` attempts) makes a provider unhealthy. */
+  unhealthyErrorRate: number;
+  minSamples: number;
+}
+
+export interface AttemptSample {
+  outcome: 'ok' | FailureClass;
+  ttftMs: number | null;
+  totalMs: number;
+}
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+}
+
+export interface HealthStats {
+  /** Attempts in the window (the caller's own aborts not counted). */
+  attempts: number;
+  failures: number;
+  /** failures / attempts; null with no attempts. */
+  errorRate: number | null;
+  /** Time to first token of the successful attempts. */
+  ttftMs: Percentiles | null;
+  /** Whole-attempt time of the successful attempts. */
+  latencyMs: Percentiles | null;
+  lastError: { failure: FailureClass; at: string } | null;
+  healthy: boolean;
+}
+
+interface Sample extends AttemptSample {
+  at: number;
+}
+
+export const DEFAULT_HEALTH_OPTIONS: HealthOptions = {
+  windowMs: 5 * 60_000,
+  maxSamples: 200,
+  unhealthyErrorRate: 0.5,
+  minSamples: 3,
+};
+
+/**
+ * Recent attempts per provider, in memory: the error rate and latency percentiles over a sliding window, and the
+ * last error. The router ranks unhealthy providers after healthy ones; the admin page shows the figures.
+ * An attempt the caller aborted says nothing about the provider and is left out.
+ */
+export class ProviderHealth {
+  private readonly samples = new Map<string, Sample[]>();
+  private readonly lastErrors = new Map<string, { failure: FailureClass; at: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: HealthOptions = DEFAULT_HEALTH_OPTIONS,
+  ) {}
+
+  record(providerId: string, sample: AttemptSample): void {
+    if (sample.outcome === 'aborted') return;
+    const now = this.clock.now().getTime();
+    const list = this.prune(providerId, now);
+    list.push({ ...sample, at: now });
+    if (list.length > this.options.maxSamples) list.splice(0, list.length - this.options.maxSamples);
+    if (sample.outcome !== 'ok') this.lastErrors.set(providerId, { failure: sample.outcome, at: now });
+  }
+
+  stats(providerId: string): HealthStats {
+    const now = this.clock.now().getTime();
+    const list = this.prune(providerId, now);
+    const ok = list.filter((s) => s.outcome === 'ok');
+    const failures = list.length - ok.length;
+    const errorRate = list.length === 0 ? null : failures / list.length;
+    const last = this.lastErrors.get(providerId);
+    return {
+      attempts: list.length,
+      failures,
+      errorRate,
+      ttftMs: percentiles(ok.flatMap((s) => (s.ttftMs === null ? [] : [s.ttftMs]))),
+      latencyMs: percentiles(ok.map((s) => s.totalMs)),
+      lastError: last ? { failure: last.failure, at: new Date(last.at).toISOString() } : null,
+      healthy: this.judge(list.length, failures),
+    };
+  }
+
+  isHealthy(providerId: string): boolean {
+    const list = this.prune(providerId, this.clock.now().getTime());
+    return this.judge(list.length, list.filter((s) => s.outcome !== 'ok').length);
+  }
+
+  private judge(attempts: number, failures: number): boolean {
+    return attempts < this.options.minSamples || failures / attempts < this.options.unhealthyErrorRate;
+  }
+
+  private prune(providerId: string, now: number): Sample[] {
+    const list = (this.samples.get(providerId) ?? []).filter((s) => now - s.at < this.options.windowMs);
+    this.samples.set(providerId, list);
+    return list;
+  }
+}
+
+/** Nearest-rank percentiles. */
+export function percentiles(values: number[]): Percentiles | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return { p50: rank(50), p95: rank(95) };
+}
