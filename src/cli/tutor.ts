@@ -30,6 +30,7 @@ export async function runCli(
   }
   if (command === 'migrate') {
     const services = await buildServices(config);
+    await services.close();
     await services.database.close();
     out(`database at ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')} is up to date`);
     return 0;
@@ -50,6 +51,7 @@ export async function runCli(
       out(created ? `created admin ${user.email}` : `${user.email} is now an admin with the new password`);
       return 0;
     } finally {
+      await services.close();
       await services.database.close();
     }
   }

@@ -50,7 +50,16 @@ import { AiRouter } from './modules/ai/router.js';
 import { createBudgetRepository } from './modules/budget/budget.repository.js';
 import { budgetAdminRoutes, budgetRoutes } from './modules/budget/budget.routes.js';
 import { BudgetService } from './modules/budget/budget.service.js';
-import { loadCatalogue } from './modules/scenarios/catalogue.js';
+import { loadCatalogue, loadFreeTopics } from './modules/scenarios/catalogue.js';
+import { createConversationsRepository } from './modules/conversations/conversations.repository.js';
+import { conversationRoutes, translateRoutes } from './modules/conversations/conversations.routes.js';
+import { ConversationService } from './modules/conversations/conversations.service.js';
+import { LlmTutor } from './modules/tutor/llm-tutor.js';
+import { OfflineTutor } from './modules/tutor/offline/offline-tutor.js';
+import { SpellingService } from './modules/tutor/offline/spelling.js';
+import type { SpellChecker } from './modules/tutor/offline/spelling.js';
+import { Glossary } from './modules/translate/glossary.js';
+import { TranslateService } from './modules/translate/translate.service.js';
 import { createScenariosRepository } from './modules/scenarios/scenarios.repository.js';
 import { scenarioRoutes } from './modules/scenarios/scenarios.routes.js';
 import { ScenarioService } from './modules/scenarios/scenarios.service.js';
@@ -60,6 +69,11 @@ export interface AppDeps {
   ids?: IdGenerator;
   /** An already-open database (tests, the CLI); otherwise one is opened from `config.databaseUrl` and closed with the app. */
   database?: Database;
+  /**
+   * The Hunspell spelling service. Its dictionaries take seconds and hundreds of MB to load, so tests pass one
+   * shared instance; otherwise the app makes its own and closes it with the app.
+   */
+  spelling?: SpellChecker;
 }
 
 export interface Services {
@@ -75,6 +89,11 @@ export interface Services {
   budget: BudgetService;
   aiRouter: AiRouter;
   ai: AiGateway;
+  spelling: SpellChecker;
+  conversations: ConversationService;
+  translate: TranslateService;
+  /** Releases what the services hold besides the database (the spelling worker). */
+  close(): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -133,7 +152,31 @@ export async function buildServices(config: Config, deps: AppDeps = {}): Promise
   const budget = new BudgetService({ database, repo: createBudgetRepository(database.dialect), clock, ids });
   const aiRouter = new AiRouter({ providers: config.ai.providers, clock, options: config.ai.router });
   const ai = new AiGateway({ router: aiRouter, budget, cache: new ResponseCache(AI_CACHE_ENTRIES), clock });
+  const ownSpelling = deps.spelling ? null : new SpellingService();
+  const spelling = deps.spelling ?? ownSpelling!;
+  const offline = new OfflineTutor({ spelling });
+  const catalogue = scenarios.catalogue;
+  const conversations = new ConversationService({
+    database,
+    repo: createConversationsRepository(database.dialect),
+    scenarios,
+    learningSessions,
+    cards,
+    gateway: ai,
+    offline,
+    llm: new LlmTutor(ai, offline),
+    freeTopics: loadFreeTopics(config.contentDir),
+    clock,
+    ids,
+  });
+  const translate = new TranslateService(ai, new Glossary(catalogue.scenarios));
   return {
+    close: async () => {
+      await ownSpelling?.close();
+    },
+    spelling,
+    conversations,
+    translate,
     database,
     auth,
     learningSessions,
@@ -232,6 +275,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(budgetAdminRoutes(services.budget, authn), { prefix: '/api/admin' });
   await app.register(aiAdminRoutes(services.aiRouter, authn), { prefix: '/api/admin/ai' });
   await app.register(aiRoutes(services.ai, authn), { prefix: '/api/ai' });
+  await app.register(conversationRoutes(services.conversations, authn), { prefix: '/api/conversations' });
+  await app.register(translateRoutes(services.translate, authn), { prefix: '/api/translate' });
   await app.register(scenarioRoutes(services.scenarios, authn), { prefix: '/api/scenarios' });
 
   const serveWeb = config.webDistDir !== null && existsSync(resolve(config.webDistDir, 'index.html'));
@@ -251,6 +296,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     stopSweep();
     // A running fit stops at its next progress report and records that; the database closes only after.
     await services.optimizer.close();
+    await services.close();
     if (!deps.database) await services.database.close();
   });
   return app;

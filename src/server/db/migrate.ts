@@ -6,6 +6,7 @@ import * as optimizerJobs from './migrations/0004-optimizer-jobs.js';
 import * as aiUsageAndBudgets from './migrations/0005-ai-usage-and-budgets.js';
 import * as reviewIndexes from './migrations/0006-review-indexes.js';
 import * as scenarios from './migrations/0007-scenarios.js';
+import * as conversations from './migrations/0008-conversations.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-ai-usage-and-budgets': aiUsageAndBudgets,
   '0006-review-indexes': reviewIndexes,
   '0007-scenarios': scenarios,
+  '0008-conversations': conversations,
 };
 
 export class MigrationFailedError extends Error {}

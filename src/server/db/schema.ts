@@ -281,6 +281,38 @@ export interface BudgetResetsTable {
   reason: string;
 }
 
+export interface ConversationsTable {
+  id: string;
+  user_id: string;
+  mode: 'scenario' | 'free';
+  scenario_id: string | null;
+  scenario_title: string | null;
+  topic: string | null;
+  persona: string | null;
+  language: string;
+  level: string;
+  status: 'active' | 'ended';
+  state_json: string;
+  learning_session_id: string;
+  message_count: number;
+  started_at: string;
+  last_activity_at: string;
+  ended_at: string | null;
+  summary_json: string | null;
+}
+
+export interface ConversationMessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: 'tutor' | 'learner';
+  text: string;
+  engine: 'offline' | 'llm' | null;
+  feedback_json: string | null;
+  idempotency_key: string | null;
+  created_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -301,4 +333,6 @@ export interface DB {
   budget_resets: BudgetResetsTable;
   custom_scenarios: CustomScenariosTable;
   scenario_attempts: ScenarioAttemptsTable;
+  conversations: ConversationsTable;
+  conversation_messages: ConversationMessagesTable;
 }

@@ -59,6 +59,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   email_taken: 409,
   card_exists: 409,
   session_completed: 409,
+  conversation_ended: 409,
+  conversation_busy: 409,
   nothing_to_undo: 409,
   budget_exhausted: 402,
   rate_limited: 429,

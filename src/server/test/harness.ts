@@ -7,7 +7,8 @@ import { type Config, loadConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { ManualClock } from '../lib/clock.js';
 import type { TestDatabase } from './databases.js';
-import { buildScenario } from './scenario-factory.js';
+import { buildFreeTopics, buildScenario } from './scenario-factory.js';
+import { SpellingService } from '../modules/tutor/offline/spelling.js';
 
 let contentDir: string | undefined;
 /**
@@ -19,6 +20,7 @@ export function testContentDir(): string {
   contentDir = mkdtempSync(join(tmpdir(), 'tutor-content-'));
   mkdirSync(join(contentDir, 'scenarios'));
   writeFileSync(join(contentDir, 'scenarios', 'test-scenario.json'), JSON.stringify(buildScenario()));
+  writeFileSync(join(contentDir, 'free-topics.json'), JSON.stringify(buildFreeTopics()));
   return contentDir;
 }
 
@@ -39,11 +41,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+let spelling: SpellingService | undefined;
+/**
+ * One spelling service per test process: its dictionaries load once, on first use, and its worker is unref'd
+ * while idle, so it never keeps a finished run alive.
+ */
+export function sharedSpelling(): SpellingService {
+  spelling ??= new SpellingService();
+  return spelling;
+}
+
 /** A fully built app over a fresh database of the given kind, with a clock the test moves by hand. */
 export async function startTestApp(kind: TestDatabase, overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await kind.open();
   const clock = new ManualClock();
-  const app = await buildApp(testConfig(overrides), { database, clock });
+  const app = await buildApp(testConfig(overrides), { database, clock, spelling: sharedSpelling() });
   return {
     app,
     clock,

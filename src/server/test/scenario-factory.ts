@@ -61,3 +61,21 @@ export function buildCustomScenario(
   });
   return { ...base, ...overrides };
 }
+
+/** A free-topics file: one topic in every language. */
+export function buildFreeTopics() {
+  return {
+    topics: [
+      {
+        id: 'food',
+        title: 'Food',
+        languages: Object.fromEntries(
+          TARGET_LANGUAGES.map((l) => [
+            l,
+            { prompt: `${l} what do you like to eat?`, questions: [1, 2, 3].map((n) => `${l} food question ${n}?`) },
+          ]),
+        ),
+      },
+    ],
+  };
+}

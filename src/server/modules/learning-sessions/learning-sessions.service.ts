@@ -9,6 +9,7 @@ import {
   type LearningSessionStats,
   METADATA_MAX_BYTES,
   SESSION_TYPES,
+  type SessionType,
   type TypeStats,
   type UpdateLearningSessionBody,
 } from '../../../shared/learning-sessions.js';
@@ -139,6 +140,68 @@ export class LearningSessionService {
     }
     await repo.update(trx, this.applyChanges(row, this.moveCounts(row, correct, 1), now.toISOString()));
     return row.id;
+  }
+
+  /** Opens a session inside the caller's transaction (a conversation opens its session with itself). */
+  async startIn(trx: Kysely<DB>, userId: string, input: CreateLearningSessionBody): Promise<LearningSession> {
+    const row = this.newRow(userId, input, this.deps.clock.now().toISOString(), this.deps.ids.id(), null);
+    await this.deps.repo.insert(trx, row);
+    return presentLearningSession(row);
+  }
+
+  /**
+   * Records activity in a session inside the caller's transaction. A session the idle sweep has closed (or one
+   * idle past the limit, which is closed now, at its last activity) is not reopened: a new one of the same kind
+   * starts, and its id is answered so the caller can follow it.
+   */
+  async touchIn(
+    trx: Kysely<DB>,
+    userId: string,
+    sessionId: string,
+    changes: UpdateLearningSessionBody,
+  ): Promise<string> {
+    const { repo, clock } = this.deps;
+    const now = clock.now();
+    let row = await repo.findForUpdate(trx, userId, sessionId);
+    if (row?.status === 'active' && this.isIdle(row, now)) {
+      await repo.closeIdle(trx, this.idleClosed(row), row.last_activity_at);
+      row = { ...row, status: 'completed' };
+    }
+    if (!row) throw new NotFoundError('learning session');
+    if (row.status === 'completed') {
+      const next = await this.startIn(trx, userId, {
+        type: row.type as SessionType,
+        language: row.language as TargetLanguage,
+        ...(row.source_id ? { sourceId: row.source_id } : {}),
+        metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+      });
+      row = (await repo.find(trx, userId, next.id))!;
+    }
+    await repo.update(trx, this.applyChanges(row, changes, now.toISOString()));
+    return row.id;
+  }
+
+  /**
+   * Completes a session inside the caller's transaction with its final counts. One the sweep already closed
+   * keeps its end time but takes the counts.
+   */
+  async completeIn(
+    trx: Kysely<DB>,
+    userId: string,
+    sessionId: string,
+    changes: UpdateLearningSessionBody,
+  ): Promise<LearningSession> {
+    const row = await this.deps.repo.findForUpdate(trx, userId, sessionId);
+    if (!row) throw new NotFoundError('learning session');
+    const now = this.deps.clock.now().toISOString();
+    const next = this.applyChanges(row, changes, row.status === 'completed' ? row.last_activity_at : now);
+    if (row.status === 'active') {
+      next.status = 'completed';
+      next.ended_at = now;
+      next.duration_seconds = Math.floor((Date.parse(now) - Date.parse(row.started_at)) / 1000);
+    }
+    await this.deps.repo.update(trx, next);
+    return presentLearningSession(next);
   }
 
   /** Takes one answer back out of a review session's counts (undo), inside the caller's transaction. */

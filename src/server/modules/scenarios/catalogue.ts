@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuiltInScenarioSchema, type Scenario } from '../../../shared/scenarios.js';
+import { type FreeTopic, FreeTopicsFileSchema } from '../tutor/offline/free-topics.js';
 
 export class CatalogueError extends Error {
   constructor(readonly problems: string[]) {
@@ -57,4 +58,22 @@ export function loadCatalogue(contentDir: string): Catalogue {
   }
   if (problems.length > 0) throw new CatalogueError(problems);
   return new Catalogue(scenarios);
+}
+
+/** Reads `<dir>/free-topics.json` (the offline tutor's topics for free conversation); a bad file stops the app. */
+export function loadFreeTopics(contentDir: string): FreeTopic[] {
+  const file = join(contentDir, 'free-topics.json');
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CatalogueError([`free-topics.json: ${(err as Error).message}`]);
+  }
+  const parsed = FreeTopicsFileSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new CatalogueError(
+      parsed.error.issues.map((i) => `free-topics.json: ${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  return parsed.data.topics;
 }

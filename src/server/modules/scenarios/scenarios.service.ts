@@ -39,6 +39,11 @@ const PUBLIC_LIST_LIMIT = 200;
 export class ScenarioService {
   constructor(private readonly deps: ScenarioServiceDeps) {}
 
+  /** The built-in scenarios. */
+  get catalogue(): Catalogue {
+    return this.deps.catalogue;
+  }
+
   private get db(): Kysely<DB> {
     return this.deps.database.db;
   }
