@@ -14,6 +14,10 @@ describe.each(testDatabases())('the database layer on $name', (kind) => {
       ['0002-learning-sessions', 'Success'],
       ['0003-cards-and-reviews', 'Success'],
       ['0004-optimizer-jobs', 'Success'],
+      ['0005-ai-usage-and-budgets', 'Success'],
+      ['0006-review-indexes', 'Success'],
+      ['0007-scenarios', 'Success'],
+      ['0008-conversations', 'Success'],
     ]);
     expect((await migrateToLatest(database.db, database.schema)).results).toEqual([]);
     await database.close();
