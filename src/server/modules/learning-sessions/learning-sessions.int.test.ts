@@ -22,6 +22,50 @@ describe.each(testDatabases())('learning sessions on $name', (kind) => {
     return res.json();
   }
 
+  describe('inside another module’s transaction (conversations)', () => {
+    const service = () => t.app.services.learningSessions;
+    const inTrx = <T>(fn: (trx: Parameters<Parameters<TestApp['database']['writeTransaction']>[0]>[0]) => Promise<T>) =>
+      t.database.writeTransaction(fn);
+
+    it('refuses to touch or complete a session that does not exist (or is another learner’s)', async () => {
+      const user = await registerUser(t.app);
+      const other = await registerUser(t.app);
+      const mine = await start(user);
+      await expect(inTrx((trx) => service().touchIn(trx, user.id, 'nope', {}))).rejects.toThrow(/not found/);
+      await expect(inTrx((trx) => service().touchIn(trx, other.id, mine.id, {}))).rejects.toThrow(/not found/);
+      await expect(inTrx((trx) => service().completeIn(trx, other.id, mine.id, {}))).rejects.toThrow(/not found/);
+    });
+
+    it('follows a session closed for idleness into a fresh one of the same kind, without the closed mark', async () => {
+      const user = await registerUser(t.app);
+      const old = await start(user, {
+        type: 'conversation',
+        language: 'fr',
+        sourceId: 'c1',
+        metadata: { topic: 'food' },
+      });
+      t.clock.advance(3 * 3600_000);
+      const id = await inTrx((trx) => service().touchIn(trx, user.id, old.id, { metadata: { turns: 1 } }));
+      expect(id).not.toBe(old.id);
+      const fresh = (await user.request('GET', `${BASE}/${id}`)).json();
+      expect(fresh).toMatchObject({ type: 'conversation', language: 'fr', sourceId: 'c1', status: 'active' });
+      expect(fresh.metadata).toEqual({ topic: 'food', turns: 1 });
+      const closed = (await user.request('GET', `${BASE}/${old.id}`)).json();
+      expect(closed).toMatchObject({ status: 'completed', endedAt: old.startedAt, metadata: { autoClosed: true } });
+    });
+
+    it('gives a session already closed by the sweep its final counts but keeps its end', async () => {
+      const user = await registerUser(t.app);
+      const old = await start(user);
+      t.clock.advance(3 * 3600_000);
+      await t.app.services.learningSessions.closeIdleSessions();
+      const done = await inTrx((trx) =>
+        service().completeIn(trx, user.id, old.id, { itemsStudied: 4, itemsCorrect: 3, itemsIncorrect: 1 }),
+      );
+      expect(done).toMatchObject({ status: 'completed', endedAt: old.startedAt, itemsStudied: 4, accuracy: 0.75 });
+    });
+  });
+
   describe('starting', () => {
     it('opens an active session with zero counts, empty metadata and the clock as start', async () => {
       const user = await registerUser(t.app);

@@ -169,13 +169,19 @@ export class LearningSessionService {
     }
     if (!row) throw new NotFoundError('learning session');
     if (row.status === 'completed') {
-      const next = await this.startIn(trx, userId, {
-        type: row.type as SessionType,
-        language: row.language as TargetLanguage,
-        ...(row.source_id ? { sourceId: row.source_id } : {}),
-        metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-      });
-      row = (await repo.find(trx, userId, next.id))!;
+      const { autoClosed: _closed, ...metadata } = JSON.parse(row.metadata) as Record<string, unknown>;
+      const fresh: LearningSessionRow = {
+        ...this.newRow(
+          userId,
+          { type: row.type as SessionType, language: row.language as TargetLanguage, metadata },
+          now.toISOString(),
+          this.deps.ids.id(),
+          null,
+        ),
+        source_id: row.source_id,
+      };
+      await repo.insert(trx, fresh);
+      row = fresh;
     }
     await repo.update(trx, this.applyChanges(row, changes, now.toISOString()));
     return row.id;
