@@ -153,6 +153,17 @@ describe.each(testDatabases())('the AI gateway on $name', (kind) => {
     expect(await ledger(user.id)).toHaveLength(1);
   });
 
+  it('counts what the period already spent when a budget is set mid-period', async () => {
+    const user = await registerUser(t.app);
+    fake.enqueue({ usage: { inputTokens: 10, outputTokens: 5 } });
+    expect((await user.request('POST', ASK, { question: 'Before any budget' })).statusCode).toBe(200);
+    t.clock.advance(1000);
+    await setBudget(user, { limitUsd: 0.00002, mode: 'block' });
+    const status = (await user.request('GET', '/api/budget/status')).json();
+    expect(status.user).toMatchObject({ spentUsd: 0.00002, percentUsed: 100 });
+    expect((await user.request('POST', ASK, { question: 'After' })).statusCode).toBe(402);
+  });
+
   it('carries a warning when a warn budget is spent, and still answers', async () => {
     const user = await registerUser(t.app);
     await setBudget(user, { limitUsd: 0.00001, mode: 'warn' });

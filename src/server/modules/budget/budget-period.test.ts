@@ -75,6 +75,28 @@ describe('budget periods', () => {
     });
   });
 
+  it('answers again from the window it computed last, and moves on once the time leaves it', () => {
+    const zone = 'America/Sao_Paulo';
+    const first = periodAt(daily, zone, new Date('2026-06-10T12:00:00Z'));
+    first.start.setTime(0); // the caller's copy: changing it must not change the next answer
+    expect(iso(periodAt(daily, zone, new Date('2026-06-11T02:59:59Z')))).toEqual({
+      start: '2026-06-10T03:00:00.000Z',
+      end: '2026-06-11T03:00:00.000Z',
+    });
+    expect(iso(periodAt(daily, zone, new Date('2026-06-11T03:00:00Z')))).toEqual({
+      start: '2026-06-11T03:00:00.000Z',
+      end: '2026-06-12T03:00:00.000Z',
+    });
+    expect(iso(periodAt(daily, zone, new Date('2026-06-10T02:59:59Z')))).toEqual({
+      start: '2026-06-09T03:00:00.000Z',
+      end: '2026-06-10T03:00:00.000Z',
+    });
+    // Without an anchor a custom period starts on the day asked about, each time.
+    const custom: PeriodDefinition = { period: 'custom', customDays: 3, anchorDate: null };
+    periodAt(custom, 'UTC', new Date('2026-05-10T18:00:00Z'));
+    expect(iso(periodAt(custom, 'UTC', new Date('2026-05-11T18:00:00Z'))).start).toBe('2026-05-11T00:00:00.000Z');
+  });
+
   it('names dates and instants in the zone', () => {
     expect(localDate(new Date('2026-01-31T23:30:00Z'), 'Europe/Berlin')).toBe('2026-02-01');
     expect(describeInstant(new Date('2026-01-31T23:00:00Z'), 'Europe/Berlin')).toBe(

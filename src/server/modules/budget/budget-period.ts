@@ -27,11 +27,38 @@ export interface PeriodWindow {
 }
 
 /**
+ * The last window computed per definition and zone. The periods of one definition tile time, so while `now` lies
+ * in that window it is the answer; the zone arithmetic it saves costs more than the rest of a budget reservation.
+ * Pure arithmetic on the definition (no user data), bounded.
+ */
+const recentWindows = new Map<string, PeriodWindow>();
+const RECENT_WINDOWS_MAX = 1_000;
+
+/**
  * The period of a budget that contains `now`, in `timezone`: the calendar month, the week from Monday, the day,
  * or the run of `customDays` days counted from the anchor date. Periods follow each other by themselves — there is
  * nothing to roll over; a call simply lands in the window its time falls in.
  */
 export function periodAt(definition: PeriodDefinition, timezone: string, now: Date): PeriodWindow {
+  // A custom period without an anchor is anchored on `now`'s own date: its windows do not tile time.
+  const memo = definition.period !== 'custom' || definition.anchorDate !== null;
+  const key = `${definition.period}|${definition.customDays ?? ''}|${definition.anchorDate ?? ''}|${timezone}`;
+  const at = now.getTime();
+  const recent = memo ? recentWindows.get(key) : undefined;
+  if (recent && recent.start.getTime() <= at && at < recent.end.getTime()) return copyWindow(recent);
+  const window = computePeriod(definition, timezone, now);
+  if (memo) {
+    if (recentWindows.size >= RECENT_WINDOWS_MAX) recentWindows.delete(recentWindows.keys().next().value!);
+    recentWindows.set(key, copyWindow(window));
+  }
+  return window;
+}
+
+function copyWindow(window: PeriodWindow): PeriodWindow {
+  return { start: new Date(window.start.getTime()), end: new Date(window.end.getTime()) };
+}
+
+function computePeriod(definition: PeriodDefinition, timezone: string, now: Date): PeriodWindow {
   const local = new TZDate(now, timezone);
   let start: Date;
   let end: Date;

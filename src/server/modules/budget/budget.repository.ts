@@ -148,13 +148,37 @@ export function createBudgetRepository(dialect: Dialect) {
       }));
     },
 
-    /** Makes sure the period's row exists (a period starts with nothing spent). */
-    ensurePeriod(db: Kysely<DB>, row: PeriodRow): Promise<unknown> {
-      return db
+    /**
+     * Makes sure the period's row exists. A new row starts from what the ledger already holds for the period up
+     * to now (the user's calls, or everybody's for the global budget): a budget set mid-month caps the month's
+     * spend, not only what comes after it.
+     */
+    async ensurePeriod(db: Kysely<DB>, row: PeriodRow, now: string): Promise<void> {
+      const existing = await db
+        .selectFrom('budget_periods')
+        .select('budget_id')
+        .where('budget_id', '=', row.budget_id)
+        .where('period_start', '=', row.period_start)
+        .executeTakeFirst();
+      if (existing) return;
+      const sum = await this.ledgerSpent(db, row, now);
+      await db
         .insertInto('budget_periods')
-        .values(row)
+        .values({ ...row, spent_micros: sum })
         .onConflict((oc) => oc.columns(['budget_id', 'period_start']).doNothing())
         .execute();
+    },
+
+    /** What the ledger holds for the period's budget between its start and `now` (or its end). */
+    async ledgerSpent(db: Kysely<DB>, row: PeriodRow, now: string): Promise<number> {
+      let spent = db
+        .selectFrom('ai_usage')
+        .select((eb) => eb.fn.sum<string | number | null>('cost_micros').as('spent'))
+        .where('created_at', '>=', row.period_start)
+        .where('created_at', '<', now < row.period_end ? now : row.period_end);
+      if (row.user_id !== null) spent = spent.where('user_id', '=', row.user_id);
+      const found = await spent.executeTakeFirst();
+      return Number(found?.spent ?? 0);
     },
 
     async findPeriod(db: Kysely<DB>, budgetId: string, periodStart: string): Promise<PeriodRow | undefined> {
@@ -181,13 +205,21 @@ export function createBudgetRepository(dialect: Dialect) {
       return row && periodRow(row);
     },
 
-    addSpent(db: Kysely<DB>, budgetId: string, periodStart: string, micros: number): Promise<unknown> {
-      return db
+    /** Adds to the period's spend; answers the period as it is after that (undefined when there is no such row). */
+    async addSpent(
+      db: Kysely<DB>,
+      budgetId: string,
+      periodStart: string,
+      micros: number,
+    ): Promise<PeriodRow | undefined> {
+      const row = await db
         .updateTable('budget_periods')
         .set({ spent_micros: sql<number>`spent_micros + ${micros}` })
         .where('budget_id', '=', budgetId)
         .where('period_start', '=', periodStart)
-        .execute();
+        .returningAll()
+        .executeTakeFirst();
+      return row && periodRow(row);
     },
 
     restartCount(db: Kysely<DB>, budgetId: string, periodStart: string, countedFrom: string): Promise<unknown> {

@@ -234,7 +234,7 @@ export class BudgetService {
         for (const budget of await repo.findBudgets(trx, [GLOBAL_BUDGET_ID, userBudgetId(userId)])) {
           const window = periodAt(definitionOf(budget), this.timezoneOf(budget, user), now);
           const periodStart = window.start.toISOString();
-          await repo.ensurePeriod(trx, newPeriodRow(budget, window.start, window.end));
+          await repo.ensurePeriod(trx, newPeriodRow(budget, window.start, window.end), now.toISOString());
           const previous = charges.get(budget.id);
           charges.set(budget.id, { budgetId: budget.id, periodStart, micros: (previous?.micros ?? 0) + micros });
         }
@@ -274,12 +274,13 @@ export class BudgetService {
     now: Date,
   ): Promise<void> {
     const { repo, ids } = this.deps;
+    const paid = charges.filter((c) => c.micros !== 0).map((c) => c.budgetId);
+    const budgets = new Map(paid.length > 0 ? (await repo.findBudgets(trx, paid)).map((b) => [b.id, b]) : []);
     for (const c of charges) {
       // The update takes the row's lock even for 0, so a settle and a reserve of one period never interleave.
-      await repo.addSpent(trx, c.budgetId, c.periodStart, c.micros);
+      const period = await repo.addSpent(trx, c.budgetId, c.periodStart, c.micros);
       if (c.micros === 0) continue;
-      const budget = await repo.findBudget(trx, c.budgetId);
-      const period = await repo.findPeriod(trx, c.budgetId, c.periodStart);
+      const budget = budgets.get(c.budgetId);
       if (!budget || !period) continue;
       const limit = budget.limit_micros;
       const crossed = (JSON.parse(budget.thresholds) as number[]).filter((t) => period.spent_micros * 100 >= t * limit);
@@ -317,8 +318,13 @@ export class BudgetService {
     const { repo } = this.deps;
     const timezone = this.timezoneOf(budget, user);
     const window = periodAt(definitionOf(budget), timezone, now);
-    await repo.ensurePeriod(trx, newPeriodRow(budget, window.start, window.end));
-    const period = (await repo.lockPeriod(trx, budget.id, window.start.toISOString()))!;
+    const start = window.start.toISOString();
+    // The row exists but for the first call of a period: lock it, and create it only when that found nothing.
+    let period = await repo.lockPeriod(trx, budget.id, start);
+    if (!period) {
+      await repo.ensurePeriod(trx, newPeriodRow(budget, window.start, window.end), now.toISOString());
+      period = (await repo.lockPeriod(trx, budget.id, start))!;
+    }
     const reserved = await repo.reservedMicros(trx, budget.id, period.period_start, now.toISOString());
     return snapshot(budget, timezone, window, period, reserved, now);
   }
@@ -334,7 +340,12 @@ export class BudgetService {
     const timezone = this.timezoneOf(budget, user);
     const window = periodAt(definitionOf(budget), timezone, now);
     const start = window.start.toISOString();
-    const period = (await repo.findPeriod(db, budget.id, start)) ?? newPeriodRow(budget, window.start, window.end);
+    let period = await repo.findPeriod(db, budget.id, start);
+    if (!period) {
+      // Not charged yet this period: what the ledger already holds counts (as it will once the row exists).
+      const fresh = newPeriodRow(budget, window.start, window.end);
+      period = { ...fresh, spent_micros: await repo.ledgerSpent(db, fresh, now.toISOString()) };
+    }
     const reserved = await repo.reservedMicros(db, budget.id, start, now.toISOString());
     return snapshot(budget, timezone, window, period, reserved, now);
   }
@@ -717,12 +728,13 @@ function formatUsd(micros: number): string {
 
 /** What a call admitted under this budget should tell the user, if anything. */
 function warningFor(s: BudgetSnapshot): BudgetWarning | null {
-  const resets = describeInstant(s.periodEnd, s.timezone);
+  // Formatting the reset time in the zone costs about as much as the rest of a reservation: only when it is shown.
+  const resets = () => describeInstant(s.periodEnd, s.timezone);
   if (s.exhausted) {
     const consequence =
       s.budget.mode === 'fallback'
-        ? `only free models answer until it resets on ${resets}`
-        : `calls continue over the limit until it resets on ${resets}`;
+        ? `only free models answer until it resets on ${resets()}`
+        : `calls continue over the limit until it resets on ${resets()}`;
     return { scope: s.scope, alertLevel: '100', message: `${budgetName(s)} is used up; ${consequence}` };
   }
   const thresholds = JSON.parse(s.budget.thresholds) as number[];
@@ -731,7 +743,7 @@ function warningFor(s: BudgetSnapshot): BudgetWarning | null {
   return {
     scope: s.scope,
     alertLevel: s.alertLevel,
-    message: `${budgetName(s)} is ${Math.floor(s.percentUsed)}% used (${formatUsd(s.spentMicros)}); it resets on ${resets}`,
+    message: `${budgetName(s)} is ${Math.floor(s.percentUsed)}% used (${formatUsd(s.spentMicros)}); it resets on ${resets()}`,
   };
 }
 
