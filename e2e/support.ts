@@ -17,3 +17,9 @@ export async function registerAndSignIn(request: APIRequestContext, context: Bro
   await context.addCookies(state.cookies);
   return state.cookies.find((c) => c.name === 'csrf_token')?.value ?? '';
 }
+
+/** The admin the e2e app creates at start (ADMIN_EMAIL / ADMIN_PASSWORD in playwright.config.ts). */
+export const ADMIN = { email: 'admin-e2e@example.com', password: 'admin password for e2e' };
+
+/** What the fake model answers to every question (no double quotes: it is passed on a command line). */
+export const FAKE_LLM_ANSWER = 'Use ser for lasting traits (Soy alta) and estar for states (Estoy cansada).';

@@ -19,6 +19,23 @@ import type {
 import type { AnswerBody, PutReviewSettingsBody, Queue, RatingName, ReviewSettings } from '../../shared/review.js';
 import type { ExportFormat, ImportFormat, ImportResult } from '../../shared/card-transfer.js';
 import type { ReviewStats } from '../../shared/review-stats.js';
+import type {
+  AdminUsageGroup,
+  BudgetAlertList,
+  BudgetResetList,
+  GlobalBudgetBody,
+  GlobalBudgetResponse,
+  MyBudgetStatus,
+  ResetBody,
+  ResetResponse,
+  UsageGroup,
+  UsageReport,
+  UserBudgetBody,
+  UserBudgetList,
+  UserBudgetResponse,
+} from '../../shared/budget.js';
+import type { AskAnswer, AskRequest } from '../../shared/ai.js';
+import type { AdminProviders } from '../../shared/ai-providers.js';
 
 /** The filters and page of `GET /api/learning-sessions` (see ListLearningSessionsQuerySchema). */
 export interface ListSessionsParams {
@@ -38,6 +55,14 @@ export interface ListCardsParams {
   suspended?: boolean | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
+}
+
+/** The range and grouping of a usage report; without `from`/`to`, the 30 days ending today (see UsageQuerySchema). */
+export interface UsageParams<G extends string = UsageGroup> {
+  /** ISO date-times; the range is [from, to). */
+  from?: string | undefined;
+  to?: string | undefined;
+  groupBy?: G | undefined;
 }
 
 /** An error answer of the API, or a failure to reach it (`status` 0, code `network_error`). */
@@ -68,7 +93,13 @@ function readCookie(name: string): string | undefined {
   return undefined;
 }
 
-function isErrorBody(value: unknown): value is ErrorBody {
+/** The CSRF header a cookie-authenticated POST/PUT/PATCH/DELETE needs (for requests made outside `request`). */
+export function csrfHeaders(): Record<string, string> {
+  const csrf = readCookie(CSRF_COOKIE);
+  return csrf ? { [CSRF_HEADER]: csrf } : {};
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const error = (value as { error: unknown }).error;
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
@@ -76,7 +107,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 
 type Query = Record<string, string | number | undefined>;
 
-function withQuery(path: string, query?: Query): string {
+export function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -87,7 +118,7 @@ function withQuery(path: string, query?: Query): string {
 }
 
 /** A request whose answer's status matters to the caller (e.g. 201 created vs 200 already there). */
-async function requestWithStatus<T>(
+export async function requestWithStatus<T>(
   method: string,
   path: string,
   body?: unknown,
@@ -128,7 +159,7 @@ async function requestWithStatus<T>(
   throw error;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   return (await requestWithStatus<T>(method, path, body)).body;
 }
 
@@ -250,4 +281,45 @@ export const cardTransferApi = {
   /** The address of a download of one language's cards; a same-origin GET, so the session cookie goes along. */
   exportUrl: (format: ExportFormat, language: TargetLanguage) =>
     `/api${withQuery('/cards/export', { format, language })}`,
+};
+
+export const budgetApi = {
+  /** The caller's budget this period, the global one when it binds them, and this period's alerts. */
+  status: () => request<MyBudgetStatus>('GET', '/budget/status'),
+  usage: (params: UsageParams = {}) => request<UsageReport>('GET', withQuery('/budget/usage', { ...params })),
+  /** Alert events of every period, newest first (admins also get the global budget's). */
+  alerts: (limit = 50) => request<BudgetAlertList>('GET', withQuery('/budget/alerts', { limit })).then((r) => r.items),
+};
+
+export const aiApi = {
+  /**
+   * One question to the tutor. Fails with an ApiError `budget_exhausted` (402, the message says when the budget
+   * resets), `ai_unavailable` (503: no model, the offline tutor still works) or `ai_failed` (502).
+   */
+  ask: (body: AskRequest) => request<AskAnswer>('POST', '/ai/ask', body),
+};
+
+const userPath = (userId: string) => `/admin/budgets/users/${encodeURIComponent(userId)}`;
+
+/** Admin only: every call answers 403 `forbidden` to a learner. */
+export const adminApi = {
+  globalBudget: () => request<GlobalBudgetResponse>('GET', '/admin/budgets/global'),
+  saveGlobalBudget: (body: GlobalBudgetBody) => request<GlobalBudgetResponse>('PUT', '/admin/budgets/global', body),
+  deleteGlobalBudget: () => request<void>('DELETE', '/admin/budgets/global'),
+  userBudgets: () => request<UserBudgetList>('GET', '/admin/budgets/users').then((r) => r.items),
+  userBudget: (userId: string) => request<UserBudgetResponse>('GET', userPath(userId)),
+  saveUserBudget: (userId: string, body: UserBudgetBody) => request<UserBudgetResponse>('PUT', userPath(userId), body),
+  deleteUserBudget: (userId: string) => request<void>('DELETE', userPath(userId)),
+  /** Restarts the count of the user's current period; logged with the reason. */
+  resetUserBudget: (userId: string, body: ResetBody) =>
+    request<ResetResponse>('POST', `${userPath(userId)}/reset`, body),
+  resets: (userId: string) => request<BudgetResetList>('GET', `${userPath(userId)}/resets`).then((r) => r.items),
+  /** Everyone's usage, or one user's (`userId`); may also group by user. */
+  usage: (params: UsageParams<AdminUsageGroup> & { userId?: string | undefined } = {}) =>
+    request<UsageReport>('GET', withQuery('/admin/usage', { ...params })),
+  /** `probe` also checks each provider's reachability now (no tokens spent). */
+  providers: (probe = false) =>
+    request<AdminProviders>('GET', withQuery('/admin/ai/providers', { probe: probe ? 'true' : undefined })).then(
+      (r) => r.providers,
+    ),
 };

@@ -1,6 +1,7 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { PageLoading } from '../components/PageLoading.js';
-import { useAuth } from './AuthProvider.js';
+import { AdminOnlyPage } from '../pages/admin/AdminOnlyPage.js';
+import { useAuth, useUser } from './AuthProvider.js';
 
 /** Shows its child routes to a signed-in user; anyone else is sent to log in, and brought back afterwards. */
 export function RequireUser() {
@@ -31,4 +32,14 @@ export function RequireVisitor() {
 export function afterSignIn(search: string): string {
   const next = new URLSearchParams(search).get('next');
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+/**
+ * Shows its child routes to admins. A learner who opens an admin address gets a page saying so rather than a
+ * redirect, so a shared link explains itself (the API refuses them anyway).
+ */
+export function RequireAdmin() {
+  const user = useUser();
+  if (user.role !== 'admin') return <AdminOnlyPage />;
+  return <Outlet />;
 }

@@ -29,9 +29,14 @@ interface BarChartProps {
   labelFrom?: 'start' | 'end';
   /** Pixels between axis labels at the least; without it, every bar or every other bar is labelled. */
   minLabelSpacing?: number;
+  /** How a value-axis tick reads (e.g. "0.005"); the axis widens to fit the longest. Default: the number. */
+  formatTick?: (value: number) => string;
 }
 
 const MARGIN = { top: 22, right: 4, bottom: 30, left: 34 };
+/** Roughly the width of one tick-label character at 12 px, and the gap between the labels and the plot. */
+const TICK_CHAR_WIDTH = 7;
+const TICK_GAP = 8;
 
 /** Round tick values from 0 to at least `max`: steps of 1, 2 or 5 × 10^n, about four of them. */
 function ticks(max: number): number[] {
@@ -58,6 +63,7 @@ export function BarChart({
   minHeight = 220,
   labelFrom = 'end',
   minLabelSpacing,
+  formatTick = String,
 }: BarChartProps) {
   const id = useId();
   const boxRef = useRef<HTMLDivElement>(null);
@@ -80,7 +86,9 @@ export function BarChart({
   const max = Math.max(minScale, ...data.map((d) => d.value));
   const scaleTicks = ticks(max);
   const top = scaleTicks[scaleTicks.length - 1] ?? max;
-  const plotW = Math.max(0, width - MARGIN.left - MARGIN.right);
+  const tickLabels = scaleTicks.map(formatTick);
+  const left = Math.max(MARGIN.left, TICK_GAP + 4 + Math.max(...tickLabels.map((t) => t.length)) * TICK_CHAR_WIDTH);
+  const plotW = Math.max(0, width - left - MARGIN.right);
   const plotH = height - MARGIN.top - MARGIN.bottom;
   const slot = data.length > 0 ? plotW / data.length : 0;
   const barW = Math.max(2, Math.min(40, slot * 0.64));
@@ -101,25 +109,25 @@ export function BarChart({
           >
             <title id={`${id}-title`}>{title}</title>
             <desc id={`${id}-desc`}>{summary}</desc>
-            <text x={MARGIN.left - 8} y={MARGIN.top - 10} className="chart-unit" textAnchor="end">
+            <text x={left - TICK_GAP} y={MARGIN.top - 10} className="chart-unit" textAnchor="end">
               {unit}
             </text>
-            {scaleTicks.map((t) => (
+            {scaleTicks.map((t, i) => (
               <g key={t}>
                 <line
-                  x1={MARGIN.left}
+                  x1={left}
                   x2={width - MARGIN.right}
                   y1={y(t)}
                   y2={y(t)}
                   className={t === 0 ? 'chart-axis' : 'chart-grid'}
                 />
-                <text x={MARGIN.left - 8} y={y(t)} dy="0.32em" textAnchor="end" className="chart-tick">
-                  {t}
+                <text x={left - TICK_GAP} y={y(t)} dy="0.32em" textAnchor="end" className="chart-tick">
+                  {tickLabels[i]}
                 </text>
               </g>
             ))}
             {data.map((d, i) => {
-              const cx = MARGIN.left + slot * i + slot / 2;
+              const cx = left + slot * i + slot / 2;
               const h = d.value > 0 ? Math.max(3, (d.value / top) * plotH) : 0;
               const showLabel = (labelFrom === 'start' ? i : data.length - 1 - i) % labelEvery === 0;
               return (

@@ -6,11 +6,15 @@ import { Button } from './Button.js';
 
 const NAV = [
   { to: '/', label: 'Dashboard', end: true },
+  { to: '/scenarios', label: 'Scenarios', end: false },
   { to: '/review', label: 'Review', end: false },
   { to: '/cards', label: 'Cards', end: false },
   { to: '/history', label: 'History', end: false },
+  { to: '/usage', label: 'Usage', end: false },
   { to: '/account', label: 'Account', end: false },
 ];
+/** Shown to admins only; a learner who opens an admin address is told it is for admins (see RequireAdmin). */
+const ADMIN_NAV = { to: '/admin', label: 'Admin', end: false };
 
 function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
   event.preventDefault();
@@ -39,7 +43,7 @@ export function Layout() {
           <Brand />
           <nav className="main-nav" aria-label="Main">
             <ul>
-              {NAV.map((item) => (
+              {(user.role === 'admin' ? [...NAV, ADMIN_NAV] : NAV).map((item) => (
                 <li key={item.to}>
                   <NavLink to={item.to} end={item.end}>
                     {item.label}

@@ -11,9 +11,9 @@ export interface FormErrors<F extends string> {
 export const NO_ERRORS = { fields: {}, form: null } as const satisfies FormErrors<never>;
 
 /**
- * Splits an error into the messages for the form's own fields (from the API's `details[].field`) and one
- * form-level message for the rest. `byCode` places an error without details by its code (e.g. `email_taken`
- * next to the email field).
+ * Splits an error into the messages for the form's own fields (from the API's `details[].field`, or the field a
+ * nested path such as `thresholds.1` starts with) and one form-level message for the rest. `byCode` places an
+ * error without details by its code (e.g. `email_taken` next to the email field).
  */
 export function toFormErrors<F extends string>(
   error: unknown,
@@ -29,7 +29,8 @@ export function toFormErrors<F extends string>(
   }
   const unplaced: string[] = [];
   for (const detail of error.details) {
-    const field = fields.find((f) => f === detail.field);
+    // A detail about part of a field (`thresholds.1`) is shown next to the field itself.
+    const field = fields.find((f) => detail.field === f || detail.field.startsWith(`${f}.`));
     if (field && !result.fields[field]) result.fields[field] = sentence(detail.message);
     else if (!field) unplaced.push(`${detail.field}: ${detail.message}`);
   }

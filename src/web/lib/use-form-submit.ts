@@ -1,4 +1,4 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { focusFirstProblem } from './focus.js';
 import { type FormErrors, NO_ERRORS, toFormErrors } from './form-errors.js';
 
@@ -16,6 +16,13 @@ export function useFormSubmit<F extends string>(
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors<F>>(NO_ERRORS);
   const [status, setStatus] = useState('');
+  // Counts failed submits; focus moves after the render that shows their errors (an effect runs after the commit,
+  // where a frame callback scheduled from the handler may run before it and find nothing to focus).
+  const [failures, setFailures] = useState(0);
+
+  useEffect(() => {
+    if (failures > 0) focusFirstProblem(formRef.current);
+  }, [failures]);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -30,7 +37,7 @@ export function useFormSubmit<F extends string>(
       if (message) setStatus(message);
     } catch (err) {
       setErrors(toFormErrors(err, fields, byCode));
-      focusFirstProblem(formRef.current);
+      setFailures((n) => n + 1);
     } finally {
       setBusy(false);
     }

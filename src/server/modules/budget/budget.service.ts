@@ -273,7 +273,7 @@ export class BudgetService {
     charges: { budgetId: string; periodStart: string; micros: number }[],
     now: Date,
   ): Promise<void> {
-    const { repo, ids } = this.deps;
+    const { repo } = this.deps;
     const paid = charges.filter((c) => c.micros !== 0).map((c) => c.budgetId);
     const budgets = new Map(paid.length > 0 ? (await repo.findBudgets(trx, paid)).map((b) => [b.id, b]) : []);
     for (const c of charges) {
@@ -282,24 +282,46 @@ export class BudgetService {
       if (c.micros === 0) continue;
       const budget = budgets.get(c.budgetId);
       if (!budget || !period) continue;
-      const limit = budget.limit_micros;
-      const crossed = (JSON.parse(budget.thresholds) as number[]).filter((t) => period.spent_micros * 100 >= t * limit);
-      await repo.insertAlerts(
-        trx,
-        crossed.map((threshold) => ({
-          id: ids.id(),
-          budget_id: budget.id,
-          user_id: budget.user_id,
-          period_start: period.period_start,
-          period_end: period.period_end,
-          counted_from: period.counted_from,
-          threshold,
-          spent_micros: period.spent_micros,
-          limit_micros: limit,
-          created_at: now.toISOString(),
-        })),
-      );
+      await this.fireAlerts(trx, budget, period, now);
     }
+  }
+
+  /** Records an alert for each threshold the period's spend has reached (once each: repeats are ignored). */
+  private async fireAlerts(trx: Kysely<DB>, budget: BudgetRow, period: PeriodRow, now: Date): Promise<void> {
+    const limit = budget.limit_micros;
+    const crossed = (JSON.parse(budget.thresholds) as number[]).filter((t) => period.spent_micros * 100 >= t * limit);
+    await this.deps.repo.insertAlerts(
+      trx,
+      crossed.map((threshold) => ({
+        id: this.deps.ids.id(),
+        budget_id: budget.id,
+        user_id: budget.user_id,
+        period_start: period.period_start,
+        period_end: period.period_end,
+        counted_from: period.counted_from,
+        threshold,
+        spent_micros: period.spent_micros,
+        limit_micros: limit,
+        created_at: now.toISOString(),
+      })),
+    );
+  }
+
+  /**
+   * Saves a budget and opens its current period at once: the period starts from what the ledger already holds,
+   * and thresholds that spend has reached are alerted now, not at the next call.
+   */
+  private async saveBudget(row: BudgetRow, user: BudgetUserRow | null): Promise<void> {
+    const { repo, clock } = this.deps;
+    await this.deps.database.writeTransaction(async (trx) => {
+      await repo.upsertBudget(trx, row);
+      const budget = (await repo.findBudget(trx, row.id))!;
+      const now = clock.now();
+      const window = periodAt(definitionOf(budget), this.timezoneOf(budget, user), now);
+      await repo.ensurePeriod(trx, newPeriodRow(budget, window.start, window.end), now.toISOString());
+      const period = (await repo.findPeriod(trx, budget.id, window.start.toISOString()))!;
+      if (period.spent_micros > 0) await this.fireAlerts(trx, budget, period, now);
+    });
   }
 
   // ---- budget figures -----------------------------------------------------------------------------------------
@@ -526,7 +548,7 @@ export class BudgetService {
   /** Creates or replaces the global budget; its spend so far in the current period is kept. */
   async putGlobal(input: BudgetInput, adminId: string): Promise<GlobalBudgetResponse> {
     const timezone = input.timezone ?? 'UTC';
-    await this.deps.repo.upsertBudget(this.db, this.budgetRow(GLOBAL_BUDGET_ID, null, input, timezone, adminId));
+    await this.saveBudget(this.budgetRow(GLOBAL_BUDGET_ID, null, input, timezone, adminId), null);
     return this.getGlobal();
   }
 
@@ -544,7 +566,7 @@ export class BudgetService {
   async putUserBudget(userId: string, input: BudgetInput, adminId: string): Promise<UserBudgetResponse> {
     const user = await this.requireUser(this.db, userId);
     const row = this.budgetRow(userBudgetId(userId), userId, { ...input, timezone: undefined }, user.timezone, adminId);
-    await this.deps.repo.upsertBudget(this.db, row);
+    await this.saveBudget(row, user);
     return this.getUserBudget(userId);
   }
 

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { QueueItem, RatingName } from '../../../shared/review.js';
 import { Button } from '../../components/Button.js';
 import { CARD_STATE_LABELS, formatInterval, languageName, RATING_LABELS, RATING_LIST } from '../../lib/format.js';
-import { SpeakButton } from './SpeakButton.js';
+import { SpeakButton } from '../../components/SpeakButton.js';
 
 interface FlashcardProps {
   item: QueueItem;

@@ -1,5 +1,5 @@
-import type { TargetLanguage } from '../../../shared/languages.js';
-import { SPEECH_LOCALES } from '../../lib/format.js';
+import type { TargetLanguage } from '../../shared/languages.js';
+import { SPEECH_LOCALES } from '../lib/format.js';
 
 const canSpeak = typeof window !== 'undefined' && 'speechSynthesis' in window && 'SpeechSynthesisUtterance' in window;
 
@@ -17,13 +17,24 @@ function speak(text: string, language: TargetLanguage) {
   window.speechSynthesis.speak(utterance);
 }
 
-/** Reads a term aloud in its language with the browser's speech synthesis; absent where there is none. */
-export function SpeakButton({ text, language }: { text: string; language: TargetLanguage }) {
+/**
+ * Reads a term aloud in its language with the browser's speech synthesis; absent where there is none. `small`
+ * for lists of words (the Learn step), where the icon sits beside each one.
+ */
+export function SpeakButton({
+  text,
+  language,
+  small = false,
+}: {
+  text: string;
+  language: TargetLanguage;
+  small?: boolean;
+}) {
   if (!canSpeak) return null;
   return (
     <button
       type="button"
-      className="btn btn-ghost btn-icon"
+      className={small ? 'btn btn-ghost btn-icon speak-small' : 'btn btn-ghost btn-icon'}
       aria-label={`Listen to “${text}”`}
       title="Listen"
       onClick={() => speak(text, language)}
@@ -31,8 +42,8 @@ export function SpeakButton({ text, language }: { text: string; language: Target
       <svg
         aria-hidden="true"
         viewBox="0 0 24 24"
-        width="22"
-        height="22"
+        width={small ? 18 : 22}
+        height={small ? 18 : 22}
         fill="none"
         stroke="currentColor"
         strokeWidth="1.8"

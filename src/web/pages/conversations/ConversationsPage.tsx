@@ -1,0 +1,218 @@
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import type { ConversationListItem } from '../../../shared/conversations.js';
+import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
+import type { CefrLevel } from '../../../shared/scenarios.js';
+import { type ConversationPage, conversationsApi } from '../../api/conversations.js';
+import { useUser } from '../../auth/AuthProvider.js';
+import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
+import { Button } from '../../components/Button.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { FormField } from '../../components/FormField.js';
+import { Page } from '../../components/Page.js';
+import { PageLoading } from '../../components/PageLoading.js';
+import { errorMessage } from '../../lib/form-errors.js';
+import { formatCount, formatDateTime, languageName } from '../../lib/format.js';
+import { conversationTitle, LEVEL_LABELS, LEVEL_LIST } from '../../lib/scenario-format.js';
+import { useFormSubmit } from '../../lib/use-form-submit.js';
+import { useQuery } from '../../lib/use-query.js';
+import '../scenarios/practice.css';
+
+const PAGE_SIZE = 20;
+const FREE_FIELDS = ['language', 'level', 'topic'] as const;
+
+/** Starts a conversation without a scenario: the tutor offers topics and asks questions. */
+function FreeConversationForm() {
+  const navigate = useNavigate();
+  const [language, setLanguage] = useState<TargetLanguage>('es');
+  const [level, setLevel] = useState<CefrLevel>('A2');
+  const { formRef, busy, errors, onSubmit } = useFormSubmit(FREE_FIELDS, async (value) => {
+    const topic = value('topic').trim();
+    const conversation = await conversationsApi.create({
+      mode: 'free',
+      language,
+      level,
+      topic: topic || undefined,
+    });
+    await navigate(`/conversations/${conversation.id}`);
+  });
+
+  return (
+    <section className="card section" aria-labelledby="free-heading">
+      <h2 id="free-heading">Free conversation</h2>
+      <p className="muted free-intro">No script: talk about everyday topics with the tutor, at your level.</p>
+      <form ref={formRef} onSubmit={onSubmit} noValidate aria-busy={busy}>
+        <ErrorAlert>{errors.form}</ErrorAlert>
+        <div className="free-grid">
+          <FormField label="Language" error={errors.fields.language}>
+            {(control) => (
+              <select
+                {...control}
+                name="language"
+                value={language}
+                onChange={(e) => setLanguage(e.target.value as TargetLanguage)}
+              >
+                {TARGET_LANGUAGES.map((l) => (
+                  <option key={l} value={l}>
+                    {languageName(l)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+          <FormField label="Your level" error={errors.fields.level}>
+            {(control) => (
+              <select {...control} name="level" value={level} onChange={(e) => setLevel(e.target.value as CefrLevel)}>
+                {LEVEL_LIST.map((l) => (
+                  <option key={l} value={l}>
+                    {LEVEL_LABELS[l]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+          <FormField label="Topic" optional error={errors.fields.topic} hint="Leave it empty and the tutor picks one.">
+            {(control) => <input {...control} name="topic" type="text" maxLength={200} autoComplete="off" />}
+          </FormField>
+        </div>
+        <Button type="submit" busy={busy} busyLabel="Starting…">
+          Start talking
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+function ConversationItem({ item, timeZone }: { item: ConversationListItem; timeZone: string }) {
+  // The list's items carry no progress; an ended scenario has it in its summary.
+  const phases = item.summary
+    ? { done: item.summary.phasesCompleted, total: item.summary.phasesTotal }
+    : item.progress
+      ? { done: item.progress.phases.filter((p) => p.completed).length, total: item.progress.phases.length }
+      : null;
+  return (
+    <li className="conversation-item" data-conversation-id={item.id}>
+      <div className="conversation-item-main">
+        <p className="conversation-item-title">
+          <Link to={`/conversations/${item.id}`}>{conversationTitle(item)}</Link>
+        </p>
+        <p className="conversation-item-meta">
+          <span className={`badge ${item.status === 'active' ? 'badge-active' : 'badge-completed'}`}>
+            {item.status === 'active' ? 'In progress' : 'Ended'}
+          </span>
+          <span>{item.mode === 'scenario' ? 'Scenario' : 'Free'}</span>
+          <span>
+            {languageName(item.language)} · {item.level}
+          </span>
+          {item.mode === 'scenario' && phases && phases.total > 0 && (
+            <span>
+              {phases.done}/{phases.total} phases
+            </span>
+          )}
+          <span>{formatCount(item.messageCount, 'message', 'messages')}</span>
+        </p>
+        {item.lastMessage && (
+          <p className="conversation-item-last" lang={item.language}>
+            {item.lastMessage}
+          </p>
+        )}
+      </div>
+      <p className="conversation-item-time">
+        <time dateTime={item.lastActivityAt}>{formatDateTime(item.lastActivityAt, timeZone)}</time>
+      </p>
+    </li>
+  );
+}
+
+export function ConversationsPage() {
+  const user = useUser();
+  const first = useQuery('conversations', () => conversationsApi.list({ limit: PAGE_SIZE }));
+  const [more, setMore] = useState<ConversationPage | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
+
+  const items = first.data ? [...first.data.items, ...(more?.items ?? [])] : [];
+  const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
+  const summary =
+    first.status === 'success'
+      ? items.length === 0
+        ? 'No conversations yet.'
+        : nextCursor
+          ? `Showing the ${formatCount(items.length, 'newest conversation', 'newest conversations')}.`
+          : `${formatCount(items.length, 'conversation', 'conversations')}, that’s all of them.`
+      : '';
+
+  const loadMore = async () => {
+    if (!nextCursor || loadingMore) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await conversationsApi.list({ limit: PAGE_SIZE, cursor: nextCursor });
+      setMore((prev) => ({ items: [...(prev?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
+    } catch (err) {
+      setMoreError(errorMessage(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  return (
+    <Page
+      title="Conversations"
+      description="Your role-plays and free conversations with the tutor, newest first."
+      actions={
+        <Link to="/scenarios" className="btn btn-primary btn-small">
+          Choose a scenario
+        </Link>
+      }
+    >
+      <div className="conversations-layout">
+        <section
+          className="card section"
+          aria-labelledby="conversations-heading"
+          aria-busy={first.status === 'loading'}
+        >
+          <h2 id="conversations-heading">Your conversations</h2>
+          {first.status === 'error' && (
+            <ErrorAlert>
+              <span>{errorMessage(first.error)}</span>{' '}
+              <Button variant="secondary" size="small" onClick={first.reload}>
+                Try again
+              </Button>
+            </ErrorAlert>
+          )}
+          {first.status === 'loading' && !first.data && <PageLoading label="Loading conversations…" />}
+          {first.data && items.length === 0 && (
+            <EmptyState title="No conversations yet">
+              <p>
+                <Link to="/scenarios">Pick a scenario</Link> to role-play, or start a free conversation.
+              </p>
+            </EmptyState>
+          )}
+          {items.length > 0 && (
+            <>
+              <ul className="conversation-list" aria-label="Conversations">
+                {items.map((c) => (
+                  <ConversationItem key={c.id} item={c} timeZone={user.timezone} />
+                ))}
+              </ul>
+              <div className="load-more">
+                <p className="muted" aria-hidden="true">
+                  {summary}
+                </p>
+                {nextCursor && (
+                  <Button variant="secondary" busy={loadingMore} busyLabel="Loading…" onClick={loadMore}>
+                    Load more
+                  </Button>
+                )}
+              </div>
+            </>
+          )}
+          {moreError && <ErrorAlert>{moreError}</ErrorAlert>}
+          <StatusMessage className="visually-hidden">{summary}</StatusMessage>
+        </section>
+        <FreeConversationForm />
+      </div>
+    </Page>
+  );
+}
