@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../ai/ai.types.js';
 import { testDatabases } from '../../test/databases.js';
-import { registerUser, startTestApp, testConfig, type TestApp, type TestUser } from '../../test/harness.js';
+import {
+  registerAdmin,
+  registerUser,
+  startTestApp,
+  testConfig,
+  type TestApp,
+  type TestUser,
+} from '../../test/harness.js';
 import { FakeLlmServer } from '../../test/llm-fakes/fake-llm-server.js';
 
 const BASE = '/api/conversations';
@@ -301,6 +308,30 @@ describe.each(testDatabases())('conversations with the offline tutor on $name', 
     expect(other).toMatchObject({ available: false });
   });
 
+  it('remembers a persona, offers ways to answer in free talk, and refuses hints once ended', async () => {
+    const user = await registerUser(t.app);
+    const conversation = (
+      await user.request('POST', BASE, { mode: 'free', language: 'de', level: 'A2', persona: 'a cheerful baker' })
+    ).json();
+    expect(conversation.persona).toBe('a cheerful baker');
+    const hint = (await user.request('POST', `${BASE}/${conversation.id}/hint`)).json();
+    expect(hint.engine).toBe('offline');
+    expect(hint.suggestions).toHaveLength(3);
+    expect(hint.suggestions[1]).toEqual({ text: 'Ich bin nicht sicher. Und du?', gloss: "I'm not sure. And you?" });
+    await user.request('POST', `${BASE}/${conversation.id}/end`);
+    expect((await user.request('POST', `${BASE}/${conversation.id}/hint`)).statusCode).toBe(409);
+  });
+
+  it('adds a word without a translation, and translates a text into its own language as itself', async () => {
+    const user = await registerUser(t.app);
+    const { id, messages } = await start(user);
+    const res = await user.request('POST', `${BASE}/${id}/cards`, { term: 'opening', messageId: messages[0].id });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ translation: '', contextSentence: 'es opening 1' });
+    const same = (await user.request('POST', '/api/translate', { text: 'mesa', from: 'es', to: 'es' })).json();
+    expect(same).toEqual({ available: true, translation: 'mesa', source: 'glossary', cached: false });
+  });
+
   it('corrects spelling with the Hunspell dictionary, explained in the learner’s language', async () => {
     const user = await registerUser(t.app, { nativeLanguage: 'fr' });
     const { id } = await start(user);
@@ -404,6 +435,62 @@ describe.each(testDatabases())('conversations with the LLM tutor on $name', (kin
     expect(events.map((e) => e.event)).toEqual(['token', 'token', 'error']);
     expect(events.at(-1)!.data.code).toBe('ai_failed');
     expect((await user.request('GET', `${BASE}/${id}`)).json().messages).toHaveLength(1);
+  });
+
+  it('talks freely through the model, keeping the persona in its instructions', async () => {
+    const user = await registerUser(t.app);
+    const { id } = (
+      await user.request('POST', BASE, { mode: 'free', language: 'it', level: 'B1', persona: 'a retired sailor' })
+    ).json();
+    script('Che bello! E poi?', {
+      corrections: [{ original: 'io ha', corrected: 'io ho', type: 'grammar', explanation: 'Use «ho».' }],
+      objectivesMet: ['ignored-in-free-mode'],
+    });
+    const turn = await say(user, id, 'Io ha un cane');
+    expect(turn.tutorMessage).toMatchObject({ engine: 'llm', text: 'Che bello! E poi?' });
+    expect(turn.feedback).toMatchObject({
+      objectivesMet: [],
+      corrections: [expect.objectContaining({ corrected: 'io ho' })],
+    });
+    expect(turn.progress).toBeNull();
+    const system = (fake.requests.find((r) => !(r.body as Json).response_format)!.body as Json).messages[0].content;
+    expect(system).toContain('a retired sailor');
+    expect(system).toContain('free conversation');
+  });
+
+  it('keeps the offline analysis when the model’s feedback is not valid JSON', async () => {
+    const user = await registerUser(t.app);
+    const { id } = await start(user);
+    fake.setDefault((request) =>
+      (request.body as Json).response_format ? { text: 'not json at all' } : { text: 'Vale.' },
+    );
+    const turn = await say(user, id, 'es say goal-1-a');
+    expect(turn.tutorMessage).toMatchObject({ engine: 'llm', text: 'Vale.' });
+    expect(turn.feedback.objectivesMet).toEqual(['goal-1-a']);
+  });
+
+  it('falls back to the offline tutor and the glossary when the learner’s block budget is spent', async () => {
+    const user = await registerUser(t.app);
+    const admin = await registerAdmin(t.app);
+    await admin.request('PUT', `/api/admin/budgets/users/${user.id}`, {
+      period: 'monthly',
+      limitUsd: 0,
+      mode: 'block',
+    });
+    const { id } = await start(user);
+    const turn = await say(user, id, 'es say goal-1-a');
+    expect(turn.tutorMessage.engine).toBe('offline');
+    expect(turn.notice).toMatch(/budget.*offline tutor answered/i);
+    const hint = (await user.request('POST', `${BASE}/${id}/hint`)).json();
+    expect(hint.engine).toBe('offline');
+    const translated = (
+      await user.request('POST', '/api/translate', { text: 'esword1x1', from: 'es', to: 'en' })
+    ).json();
+    expect(translated).toMatchObject({ available: true, source: 'glossary', translation: 'gloss 1' });
+    const unknown = (await user.request('POST', '/api/translate', { text: 'barco', from: 'es', to: 'fr' })).json();
+    expect(unknown.available).toBe(false);
+    expect(unknown.reason).toMatch(/budget/);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('asks the model for hints, and translates through it (cached the second time)', async () => {

@@ -26,6 +26,7 @@ import type { FreeTopic } from '../tutor/offline/free-topics.js';
 import { compileTerm, matches } from '../tutor/offline/matcher.js';
 import { type OfflineTutor, scenarioProgress } from '../tutor/offline/offline-tutor.js';
 import { fold, tokenize } from '../tutor/offline/text.js';
+import { TUTOR_LINES } from '../tutor/offline/tutor-lines.js';
 import type { ConversationState, Feedback, TutorContext, TutorTurn } from '../tutor/offline/tutor-engine.js';
 import { presentConversation, presentListItem, presentMessage } from './conversations.presenter.js';
 import type { ConversationRow, ConversationsRepository, MessageRow } from './conversations.repository.js';
@@ -574,7 +575,7 @@ function offlineHint(
   language: TargetLanguage,
   state: ConversationState,
 ): { text: string; gloss: string }[] {
-  if (!scenario) return [];
+  if (!scenario) return [...TUTOR_LINES[language].freeHints];
   const index = Math.min(state.phaseIndex, scenario.phases.length - 1);
   const content = scenario.phases[index]!.languages[language]!;
   const used = new Set(state.phases[index]?.phrasesUsed ?? []);

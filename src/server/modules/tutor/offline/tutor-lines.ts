@@ -22,6 +22,8 @@ export interface TutorLines {
   sayMore: string;
   /** Free mode: moves on to another topic. */
   newTopic: string;
+  /** Free mode: ways to answer any question, offered as hints (English glosses). */
+  freeHints: readonly { text: string; gloss: string }[];
 }
 
 export const TUTOR_LINES: Record<TargetLanguage, TutorLines> = {
@@ -33,6 +35,11 @@ export const TUTOR_LINES: Record<TargetLanguage, TutorLines> = {
     closing: '¡Muchas gracias! ¡Hasta pronto!',
     sayMore: '¿Me cuentas un poco más?',
     newTopic: 'Hablemos de otra cosa.',
+    freeHints: [
+      { text: 'Me gusta mucho porque…', gloss: 'I like it a lot because…' },
+      { text: 'No estoy seguro. ¿Y tú?', gloss: "I'm not sure. And you?" },
+      { text: '¿Puedes repetirlo más despacio, por favor?', gloss: 'Can you say it again more slowly, please?' },
+    ],
   },
   fr: {
     acknowledgements: ['Très bien.', 'Parfait.', 'D’accord.', 'Entendu.'],
@@ -42,6 +49,11 @@ export const TUTOR_LINES: Record<TargetLanguage, TutorLines> = {
     closing: 'Merci beaucoup ! À bientôt !',
     sayMore: 'Tu peux m’en dire un peu plus ?',
     newTopic: 'Parlons d’autre chose.',
+    freeHints: [
+      { text: "J'aime beaucoup parce que…", gloss: 'I like it a lot because…' },
+      { text: 'Je ne suis pas sûr. Et toi ?', gloss: "I'm not sure. And you?" },
+      { text: "Tu peux répéter plus lentement, s'il te plaît ?", gloss: 'Can you say it again more slowly, please?' },
+    ],
   },
   de: {
     acknowledgements: ['Sehr gut.', 'Perfekt.', 'In Ordnung.', 'Alles klar.'],
@@ -51,6 +63,11 @@ export const TUTOR_LINES: Record<TargetLanguage, TutorLines> = {
     closing: 'Vielen Dank! Bis bald!',
     sayMore: 'Kannst du mir ein bisschen mehr erzählen?',
     newTopic: 'Sprechen wir über etwas anderes.',
+    freeHints: [
+      { text: 'Das gefällt mir sehr, weil …', gloss: 'I like it a lot because…' },
+      { text: 'Ich bin nicht sicher. Und du?', gloss: "I'm not sure. And you?" },
+      { text: 'Kannst du das bitte langsamer wiederholen?', gloss: 'Can you say it again more slowly, please?' },
+    ],
   },
   it: {
     acknowledgements: ['Molto bene.', 'Perfetto.', 'D’accordo.', 'Benissimo.'],
@@ -60,6 +77,11 @@ export const TUTOR_LINES: Record<TargetLanguage, TutorLines> = {
     closing: 'Grazie mille! A presto!',
     sayMore: 'Mi racconti qualcosa di più?',
     newTopic: 'Parliamo d’altro.',
+    freeHints: [
+      { text: 'Mi piace molto perché…', gloss: 'I like it a lot because…' },
+      { text: 'Non sono sicuro. E tu?', gloss: "I'm not sure. And you?" },
+      { text: 'Puoi ripetere più lentamente, per favore?', gloss: 'Can you say it again more slowly, please?' },
+    ],
   },
   pt: {
     acknowledgements: ['Muito bem.', 'Perfeito.', 'Combinado.', 'Ótimo.'],
@@ -69,6 +91,11 @@ export const TUTOR_LINES: Record<TargetLanguage, TutorLines> = {
     closing: 'Foi um prazer! Até logo!',
     sayMore: 'Me conta um pouco mais?',
     newTopic: 'Vamos falar de outra coisa.',
+    freeHints: [
+      { text: 'Eu gosto muito porque…', gloss: 'I like it a lot because…' },
+      { text: 'Não tenho certeza. E você?', gloss: "I'm not sure. And you?" },
+      { text: 'Você pode repetir mais devagar, por favor?', gloss: 'Can you say it again more slowly, please?' },
+    ],
   },
   en: {
     acknowledgements: ['Very good.', 'Perfect.', 'All right.', 'Great.'],
@@ -78,6 +105,11 @@ export const TUTOR_LINES: Record<TargetLanguage, TutorLines> = {
     closing: 'Thank you very much! See you soon!',
     sayMore: 'Could you tell me a bit more?',
     newTopic: 'Let’s talk about something else.',
+    freeHints: [
+      { text: 'I really like it because…', gloss: 'I like it a lot because…' },
+      { text: "I'm not sure. What about you?", gloss: "I'm not sure. And you?" },
+      { text: 'Could you say that again more slowly, please?', gloss: 'Can you say it again more slowly, please?' },
+    ],
   },
 };
 
