@@ -22,8 +22,8 @@ import { PhaseProgress } from './PhaseProgress.js';
 import { useAddCard } from './use-add-card.js';
 import { useConversation } from './use-conversation.js';
 
-/** Within this many pixels of the bottom, the page follows new messages; further up, the learner is reading. */
-const FOLLOW_MARGIN = 160;
+/** Within this many pixels of the end, the page follows a streaming reply; further up, the learner is reading. */
+const FOLLOW_MARGIN = 320;
 
 function nearBottom(): boolean {
   return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - FOLLOW_MARGIN;
@@ -63,19 +63,26 @@ function ChatView({ id }: { id: string }) {
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const summaryRef = useRef<HTMLHeadingElement>(null);
   const endRef = useRef<HTMLDivElement>(null);
-  const follow = useRef(true);
+  const focusSummary = useRef(false);
 
-  // Follow the conversation as it grows (the reply streaming in too), unless the learner scrolled up to read.
+  // A new message (the learner's, then the tutor's) brings the end of an active conversation into view; while a
+  // reply streams in, the page follows it unless the learner has scrolled up to read.
+  const active = conversation?.status === 'active';
+  const waiting = pending !== null;
   useEffect(() => {
-    const onScroll = () => {
-      follow.current = nearBottom();
-    };
-    window.addEventListener('scroll', onScroll, { passive: true });
-    return () => window.removeEventListener('scroll', onScroll);
-  }, []);
+    if (active) endRef.current?.scrollIntoView({ block: 'end' });
+  }, [active, messages.length, waiting, progress?.completed]);
   useEffect(() => {
-    if (follow.current) endRef.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length, pending?.reply, pending?.feedback]);
+    if (nearBottom()) endRef.current?.scrollIntoView({ block: 'end' });
+  }, [pending?.reply, pending?.feedback]);
+  // The conversation just ended here: the keyboard goes to its summary (the button used is gone).
+  const summary = conversation?.summary;
+  useEffect(() => {
+    if (!summary || !focusSummary.current) return;
+    focusSummary.current = false;
+    summaryRef.current?.focus();
+    summaryRef.current?.scrollIntoView({ block: 'start' });
+  }, [summary]);
 
   if (chat.loadError?.status === 404) return <NotFoundPage />;
 
@@ -96,7 +103,6 @@ function ChatView({ id }: { id: string }) {
     );
   }
 
-  const active = conversation.status === 'active';
   const translateTo = translationTarget(conversation.language, user.nativeLanguage);
 
   const send = async () => {
@@ -104,7 +110,6 @@ function ChatView({ id }: { id: string }) {
     const text = draft;
     setDraft('');
     setOpenWord(null);
-    follow.current = true;
     setAnnouncement('The tutor is replying…');
     const turn = await chat.send(text);
     if (turn) {
@@ -118,12 +123,8 @@ function ChatView({ id }: { id: string }) {
 
   const end = async () => {
     setConfirmEnd(false);
-    if (await chat.end()) {
-      requestAnimationFrame(() => {
-        summaryRef.current?.focus();
-        summaryRef.current?.scrollIntoView({ block: 'start' });
-      });
-    }
+    focusSummary.current = true;
+    if (!(await chat.end())) focusSummary.current = false;
   };
   const askEnd = () => {
     if (conversation.mode === 'scenario' && progress && !progress.completed) setConfirmEnd(true);
@@ -143,13 +144,14 @@ function ChatView({ id }: { id: string }) {
     </Button>
   );
 
-  const mode = conversation.mode === 'scenario' ? 'Scenario' : 'Free conversation';
+  // A free conversation's title already says so.
+  const mode = conversation.mode === 'scenario' ? 'Scenario · ' : '';
   const done = progress?.phases.filter((p) => p.completed).length ?? 0;
 
   return (
     <Page
       title={conversationTitle(conversation)}
-      description={`${mode} · ${languageName(conversation.language)} · ${conversation.level}${active ? '' : ' · ended'}`}
+      description={`${mode}${languageName(conversation.language)} · ${conversation.level}${active ? '' : ' · ended'}`}
       actions={
         <>
           <Link to="/conversations" className="btn btn-secondary btn-small">

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, type RefObject, useState } from 'react';
+import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from 'react';
 import type { Hint } from '../../../shared/conversations.js';
 import type { TargetLanguage } from '../../../shared/languages.js';
 import { conversationsApi } from '../../api/conversations.js';
@@ -33,6 +33,19 @@ export function Composer({
   const [hint, setHint] = useState<Hint | null>(null);
   const [hintBusy, setHintBusy] = useState(false);
   const [hintError, setHintError] = useState<string | null>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+
+  // New suggestions appear above the box: the keyboard goes to the first one.
+  useEffect(() => {
+    const panel = panelRef.current;
+    if (!hint || !panel) return;
+    (panel.querySelector<HTMLElement>('.hint-suggestion') ?? panel.querySelector<HTMLElement>('button'))?.focus();
+  }, [hint]);
+
+  const closeHint = () => {
+    setHint(null);
+    inputRef.current?.focus();
+  };
 
   const askHint = async () => {
     if (hintBusy) return;
@@ -80,10 +93,21 @@ export function Composer({
     >
       {hintError && <ErrorAlert>{hintError}</ErrorAlert>}
       {hint && (
-        <div className="hint-panel" role="region" aria-labelledby="hint-heading">
+        <div
+          ref={panelRef}
+          className="hint-panel"
+          role="region"
+          aria-labelledby="hint-heading"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              closeHint();
+            }
+          }}
+        >
           <div className="hint-head">
             <h2 id="hint-heading">You could say…</h2>
-            <Button variant="ghost" size="small" onClick={() => setHint(null)}>
+            <Button variant="ghost" size="small" onClick={closeHint}>
               Close
             </Button>
           </div>

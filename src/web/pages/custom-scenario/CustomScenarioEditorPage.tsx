@@ -1,4 +1,4 @@
-import { type ChangeEvent, type FormEvent, type RefObject, useMemo, useRef, useState } from 'react';
+import { type ChangeEvent, type FormEvent, type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { ErrorDetail } from '../../../shared/errors.js';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
@@ -64,7 +64,16 @@ function lookup(problems: readonly Problem[]): ErrorLookup {
     list.length ? list.map((p) => sentence(humanise(p.message))).join(' ') : undefined;
   return {
     at: (path) => join(problems.filter((p) => p.path === path)),
-    under: (path) => join(problems.filter((p) => p.path === path || p.path.startsWith(`${path}.`))),
+    // A message about one line of a box of lines (a pattern) says which line.
+    under: (path) =>
+      join(
+        problems
+          .filter((p) => p.path === path || p.path.startsWith(`${path}.`))
+          .map((p) => {
+            const rest = p.path.slice(path.length + 1);
+            return /^\d+$/.test(rest) ? { ...p, message: `Line ${Number(rest) + 1}: ${humanise(p.message)}` } : p;
+          }),
+      ),
   };
 }
 
@@ -143,6 +152,8 @@ function Editor({ initial, record: loaded }: { initial: Draft; record: CustomSce
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
+  const focusNewPhase = useRef(false);
+  const [failures, setFailures] = useState(0);
   const errors = useMemo(() => lookup(problems), [problems]);
 
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -163,12 +174,21 @@ function Editor({ initial, record: loaded }: { initial: Draft; record: CustomSce
 
   const addPhase = () => {
     setProblems([]);
+    focusNewPhase.current = true;
     setDraft((d) => ({ ...d, phases: [...d.phases, emptyPhase(d.phases, d.languages)] }));
-    requestAnimationFrame(() => {
-      const sections = document.querySelectorAll<HTMLElement>('.phase-editor');
-      sections[sections.length - 1]?.querySelector<HTMLInputElement>('input')?.focus();
-    });
   };
+  // A phase just added: the keyboard goes to its name.
+  const phaseCount = draft.phases.length;
+  useEffect(() => {
+    if (!focusNewPhase.current) return;
+    focusNewPhase.current = false;
+    const sections = document.querySelectorAll<HTMLElement>('.phase-editor');
+    sections[sections.length - 1]?.querySelector<HTMLInputElement>('input')?.focus();
+  }, [phaseCount]);
+  // A save the API refused: the keyboard goes to the list of what to fix.
+  useEffect(() => {
+    if (failures > 0) summaryRef.current?.focus();
+  }, [failures]);
   const removePhase = (key: string) => {
     // The API's messages name phases by position, which changes now.
     setProblems([]);
@@ -213,7 +233,7 @@ function Editor({ initial, record: loaded }: { initial: Draft; record: CustomSce
     } catch (err) {
       if (err instanceof ApiError && err.details.length > 0) {
         setProblems(err.details.map((d) => ({ path: scenarioPath(d.field), message: d.message })));
-        requestAnimationFrame(() => summaryRef.current?.focus());
+        setFailures((n) => n + 1);
       } else {
         setProblems([]);
         setFormError(errorMessage(err));

@@ -80,7 +80,7 @@ function ImportForm({ onImported }: { onImported: (record: CustomScenarioRecord)
       </p>
       <form onSubmit={(e) => void onSubmit(e)} noValidate aria-busy={busy}>
         <ErrorAlert>{error}</ErrorAlert>
-        <FormField label="File" error={fileError}>
+        <FormField label="Scenario file (.json)" error={fileError}>
           {(control) => (
             <input
               {...control}

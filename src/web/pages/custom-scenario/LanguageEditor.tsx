@@ -291,7 +291,7 @@ export function LanguageEditor({
               <textarea
                 {...control}
                 lang={language}
-                rows={2}
+                rows={Math.min(6, Math.max(2, (content.patterns[o.key] ?? '').split('\n').length))}
                 value={content.patterns[o.key] ?? ''}
                 onChange={(e) => onChange((c) => ({ ...c, patterns: { ...c.patterns, [o.key]: e.target.value } }))}
               />

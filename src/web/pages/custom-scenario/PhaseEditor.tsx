@@ -18,6 +18,7 @@ export function PhaseEditor({
 }: {
   phase: DraftPhase;
   index: number;
+  /** A scenario keeps at least 2 phases: the button is not offered below that. */
   canRemove: boolean;
   languages: TargetLanguage[];
   errors: ErrorLookup;
@@ -41,9 +42,11 @@ export function PhaseEditor({
           Phase {number}
           {phase.name.trim() && <span className="muted">: {phase.name.trim()}</span>}
         </h2>
-        <Button variant="ghost" size="small" className="btn-danger-outline" disabled={!canRemove} onClick={onRemove}>
-          Remove phase {number}
-        </Button>
+        {canRemove && (
+          <Button variant="ghost" size="small" className="btn-danger-outline" onClick={onRemove}>
+            Remove phase {number}
+          </Button>
+        )}
       </div>
       {errors.at(base) && <FieldError>{errors.at(base)}</FieldError>}
       {errors.at(`${base}.id`) && <FieldError>Phase id: {errors.at(`${base}.id`)}</FieldError>}
