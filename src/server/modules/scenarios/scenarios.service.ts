@@ -37,6 +37,8 @@ const PUBLIC_LIST_LIMIT = 200;
 
 /** The scenario catalogue (built-in and the learners' own), and each learner's attempts at them. */
 export class ScenarioService {
+  private readonly builtInViews = new Map<string, ScenarioView>();
+
   constructor(private readonly deps: ScenarioServiceDeps) {}
 
   /** The built-in scenarios. */
@@ -76,10 +78,21 @@ export class ScenarioService {
   /** A built-in scenario, or a custom one the user may see; 404 otherwise (also when it lacks `language`). */
   async get(userId: string, id: string, language?: TargetLanguage): Promise<ScenarioView> {
     const builtIn = this.deps.catalogue.get(id);
-    const scenario: ScenarioView | undefined = builtIn
-      ? { ...builtIn, source: 'builtin' }
-      : await this.deps.repo.findVisible(this.db, userId, id).then((row) => (row ? customView(row) : undefined));
-    if (!scenario) throw new NotFoundError('scenario');
+    if (builtIn) {
+      // Built-in views are made once and shared: the tutor caches what it derives from a scenario per object.
+      const key = `${id}:${language ?? ''}`;
+      let view = this.builtInViews.get(key);
+      if (!view) {
+        const full: ScenarioView = { ...builtIn, source: 'builtin' };
+        if (language && !languagesOf(full).includes(language)) throw new NotFoundError(`scenario in ${language}`);
+        view = language ? inLanguage(full, language) : full;
+        this.builtInViews.set(key, view);
+      }
+      return view;
+    }
+    const row = await this.deps.repo.findVisible(this.db, userId, id);
+    if (!row) throw new NotFoundError('scenario');
+    const scenario = customView(row);
     if (!language) return scenario;
     if (!languagesOf(scenario).includes(language)) throw new NotFoundError(`scenario in ${language}`);
     return inLanguage(scenario, language);
