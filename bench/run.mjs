@@ -8,6 +8,11 @@
 //   list       GET /api/learning-sessions?limit=10 for one user of 10,000 in a database of 1,000,000 sessions
 // plus one diagnostic row, the same list request from a single connection: its latency is the service time
 // without queueing, which separates "the request is slow" from "requests wait for a busy event loop".
+// The review scenarios (bench/review-scenarios.mjs; one learner with 100,000 cards and 1,000,000 review logs):
+//   queue      GET /api/review/queue?limit=50, from 1 connection (the target's condition) and at BENCH_CONNECTIONS
+//   answer     POST /api/review/answers, a different due card per request, from 1 connection and at BENCH_CONNECTIONS
+//   optimizer  the FSRS optimiser job on 100,000 reviews, started and polled over HTTP
+//   quality    log loss and RMSE(bins) of default, fitted and true FSRS-6 parameters and SM-2 on a synthetic history
 //
 // Environment: BENCH_DURATION (seconds measured per scenario, default 10), BENCH_WARMUP (default 3),
 // BENCH_CONNECTIONS (default 32), BENCH_NAME (result file name), BENCH_ONLY (comma list of scenarios),
@@ -20,6 +25,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { measure } from './load.mjs';
+import { optimizerScenario, qualityScenario, queueAndAnswerScenarios, REVIEW_TARGETS } from './review-scenarios.mjs';
 import { explainListQuery, seedLearningSessions, seedUserWithToken, tempDatabase } from './seed.mjs';
 import { LOG_LEVEL, startServer, stopAll } from './servers.mjs';
 
@@ -28,7 +34,7 @@ const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const TARGETS = { lifecycleShareOfFloor: 0.3, listP99Ms: 5 };
 const SEED = { users: 10_000, sessionsPerUser: 100 };
 
-const SCENARIOS = ['floor', 'lifecycle', 'list'];
+const SCENARIOS = ['floor', 'lifecycle', 'list', 'queue', 'answer', 'optimizer', 'quality'];
 
 function numberFromEnv(name, fallback, min) {
   const value = process.env[name] === undefined || process.env[name] === '' ? fallback : Number(process.env[name]);
@@ -247,7 +253,20 @@ function printTable(results) {
     ],
     ['list', results.list, 'GET ?limit=10, 1M sessions / 10k users'],
     ['list @1 conn', results.listOneConnection, 'diagnostic: no queueing'],
+    ['queue', results.queue, 'GET /api/review/queue?limit=50, 100k cards, 1M logs'],
+    ['queue (load)', results.queueLoad, 'the same, all connections from one learner'],
+    [
+      'answer',
+      results.answer,
+      results.answer && `POST /api/review/answers, ${results.answer.distinctCardsAnswered} distinct due cards`,
+    ],
+    [
+      'answer (load)',
+      results.answerLoad,
+      results.answerLoad && `the same, ${results.answerLoad.distinctCardsAnswered} distinct due cards`,
+    ],
   ].filter(([, r]) => r);
+  if (rows.length === 0) return;
   const header = [
     'scenario',
     'conns',
@@ -285,7 +304,7 @@ function printTable(results) {
   console.log(
     '(non-2xx counts non-2xx answers plus socket errors and timeouts; CPU columns are the share of one core used\n while measuring by the server, by autocannon (this process), by other programs, and taken by the hypervisor)',
   );
-  const busy = Object.entries(results).filter(([, r]) => (r.cpu.others ?? 0) + (r.cpu.steal ?? 0) > 0.1);
+  const busy = Object.entries(results).filter(([, r]) => r.cpu && (r.cpu.others ?? 0) + (r.cpu.steal ?? 0) > 0.1);
   if (busy.length)
     console.log(
       `WARNING: other programs or virtual machines took CPU during ${busy.map(([k]) => k).join(', ')}; those figures understate this machine.`,
@@ -310,6 +329,39 @@ function judge(results) {
       pass: p99 !== null && p99 <= TARGETS.listP99Ms && results.list.non2xx === 0,
     });
   }
+  const within = (r, limit) =>
+    r.latencyMs.p99 !== null && r.latencyMs.p99 <= limit && r.non2xx + r.errors + r.timeouts === 0;
+  // The review targets are per learner: one learner's client sends one request at a time, so they are judged from
+  // one connection. The same requests at BENCH_CONNECTIONS (all from that one learner) are judged as well, and
+  // marked as not the target's condition.
+  for (const [key, label, limit] of [
+    ['queue', 'queue', REVIEW_TARGETS.queueP99Ms],
+    ['answer', 'answer', REVIEW_TARGETS.answerP99Ms],
+  ]) {
+    const one = results[key];
+    const load = results[`${key}Load`];
+    if (one)
+      targets.push({
+        target: `${label} p99 <= ${limit} ms, 1 connection (one learner)`,
+        measured: `${ms(one.latencyMs.p99)} ms`,
+        pass: within(one, limit),
+      });
+    if (load)
+      targets.push({
+        target: `${label} p99 <= ${limit} ms at ${load.connections} connections of one learner (not the target's condition)`,
+        measured: `${ms(load.latencyMs.p99)} ms`,
+        pass: within(load, limit),
+        informational: true,
+      });
+  }
+  if (results.optimizer) {
+    const o = results.optimizer;
+    targets.push({
+      target: `optimizer on ${int(o.reviews)} reviews <= ${REVIEW_TARGETS.optimizerSeconds} s`,
+      measured: `${o.seconds.toFixed(1)} s`,
+      pass: o.seconds <= REVIEW_TARGETS.optimizerSeconds && o.reviews >= 100_000,
+    });
+  }
   const notes = [];
   if (results.list) {
     // Little's law: with every connection always waiting on one request, mean latency = connections / throughput.
@@ -320,15 +372,43 @@ function judge(results) {
     );
   }
   for (const [key, r] of Object.entries(results)) {
-    if (r && r.non2xx + r.errors + r.timeouts > 0)
+    if (r && r.non2xx !== undefined && r.non2xx + r.errors + r.timeouts > 0)
       targets.push({
         target: `${key}: every answer 2xx`,
         measured: `${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts ${JSON.stringify(r.statusCodes)}`,
         pass: false,
+        informational: key === 'queueLoad' || key === 'answerLoad',
       });
   }
   console.log('');
-  for (const t of targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured}`);
+  // Lower case for the informational lines (not the target's condition).
+  for (const t of targets) {
+    const verdict = t.pass ? 'PASS' : 'FAIL';
+    console.log(`${t.informational ? verdict.toLowerCase() : verdict}  ${t.target}: ${t.measured}`);
+  }
+  const m = (v) => (v === undefined ? '—' : v.toFixed(4));
+  if (results.optimizer) {
+    const o = results.optimizer;
+    console.log(
+      `\noptimizer: ${int(o.reviews)} reviews of ${int(o.cards)} cards (${int(o.items)} items): job ${o.seconds.toFixed(1)} s` +
+        ` (${o.wallSeconds.toFixed(1)} s until the status said so; server CPU ${o.serverCpuSeconds?.toFixed(1) ?? '—'} s);` +
+        ` on the later 20 %: defaults log loss ${m(o.defaultMetrics.logLoss)}, fit ${m(o.fittedMetrics.logLoss)}; adopted: ${o.adopted}`,
+    );
+  }
+  if (results.quality) {
+    const q = results.quality;
+    const h = q.history;
+    console.log(
+      `\nquality: synthetic learner, ${int(h.reviews)} reviews of ${int(h.cards)} cards (${h.from.slice(0, 10)} to ${h.to.slice(0, 10)}),` +
+        ` ${int(h.items)} items: fitted on the earlier ${int(h.train)}, scored on the later ${int(h.test)} (recall rate ${(q.testRecallRate * 100).toFixed(1)} %); fit ${q.fitSeconds.toFixed(1)} s`,
+    );
+    const width = Math.max(...q.rows.map((r) => r.model.length));
+    console.log(`${'model'.padEnd(width)}  log loss  RMSE(bins)  binding's evaluate: log loss, RMSE(bins)`);
+    for (const r of q.rows)
+      console.log(
+        `${r.model.padEnd(width)}  ${m(r.logLoss).padStart(8)}  ${m(r.rmseBins).padStart(10)}  ${r.binding ? `${m(r.binding.logLoss)}, ${m(r.binding.rmseBins)}` : '—'}`,
+      );
+  }
   for (const n of notes) console.log(`note: ${n}`);
   return targets;
 }
@@ -345,6 +425,7 @@ log(
 if (profileDir) log(`profiling: servers run with --cpu-prof into ${profileDir}`);
 const results = {};
 let seeding = null;
+let reviewSeeding = null;
 try {
   if (settings.only.includes('floor')) Object.assign(results, await floorScenario());
   if (settings.only.includes('lifecycle')) Object.assign(results, await lifecycleScenario());
@@ -353,6 +434,20 @@ try {
     seeding = s;
     Object.assign(results, r);
   }
+  if (settings.only.includes('queue') || settings.only.includes('answer')) {
+    const review = await queueAndAnswerScenarios({
+      settings,
+      appScript: APP,
+      nodeArgs,
+      queue: settings.only.includes('queue'),
+      answer: settings.only.includes('answer'),
+    });
+    reviewSeeding = review.seeding;
+    Object.assign(results, review.results);
+  }
+  if (settings.only.includes('optimizer'))
+    Object.assign(results, await optimizerScenario({ appScript: APP, nodeArgs }));
+  if (settings.only.includes('quality')) Object.assign(results, await qualityScenario());
 } finally {
   await stopAll();
 }
@@ -363,11 +458,15 @@ if (seeding)
   console.log(
     `\nseeding: ${seeding.sessions.toLocaleString('en')} sessions for ${seeding.users.toLocaleString('en')} users in ${seeding.seconds.toFixed(1)} s`,
   );
+if (reviewSeeding)
+  console.log(
+    `seeding (review): ${int(reviewSeeding.cards)} cards and ${int(reviewSeeding.logs)} review logs for one learner in ${reviewSeeding.seconds.toFixed(1)} s (${(reviewSeeding.fileBytes / 2 ** 20).toFixed(0)} MiB)`,
+  );
 mkdirSync(RESULTS_DIR, { recursive: true });
 const file = join(RESULTS_DIR, `${name}.json`);
 const totalSeconds = (Date.now() - started) / 1000;
 writeFileSync(
   file,
-  `${JSON.stringify({ name, date: new Date(started).toISOString(), machine: info, settings: { ...settings, logLevel: LOG_LEVEL, profile: Boolean(profileDir) }, totalSeconds, seeding, results, targets }, null, 2)}\n`,
+  `${JSON.stringify({ name, date: new Date(started).toISOString(), machine: info, settings: { ...settings, logLevel: LOG_LEVEL, profile: Boolean(profileDir) }, totalSeconds, seeding, reviewSeeding, results, targets }, null, 2)}\n`,
 );
 console.log(`wrote ${file} (${totalSeconds.toFixed(0)} s in all)`);

@@ -51,7 +51,7 @@ export async function seedUserWithToken(url, email = 'bench@example.com') {
 }
 
 /** A small deterministic PRNG (mulberry32), so every run seeds the same shape of data. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

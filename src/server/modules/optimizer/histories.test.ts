@@ -9,7 +9,7 @@ const log = (card_id: string, rating: LogEntry['rating'], reviewed_at: string, s
 });
 
 describe('trainingItems', () => {
-  it('turns each card into one item per review after the first, with whole days between reviews', () => {
+  it('turns each card into one item per review a day or more after the one before, with whole days between', () => {
     const { items, reviews } = trainingItems([
       log('a', 'good', '2026-01-01T09:00:00.000Z', 'new'),
       log('a', 'again', '2026-01-01T09:10:00.000Z', 'learning'),
@@ -17,11 +17,8 @@ describe('trainingItems', () => {
       log('a', 'easy', '2026-01-10T20:00:00.000Z'),
     ]);
     expect(reviews).toBe(4);
+    // The same-day Again is in the histories but predicts nothing itself.
     expect(items.map((i) => i.reviews)).toEqual([
-      [
-        { rating: 3, deltaT: 0 },
-        { rating: 1, deltaT: 0 },
-      ],
       [
         { rating: 3, deltaT: 0 },
         { rating: 1, deltaT: 0 },
@@ -34,11 +31,17 @@ describe('trainingItems', () => {
         { rating: 4, deltaT: 7 },
       ],
     ]);
-    expect(items.map((i) => i.at)).toEqual([
-      '2026-01-01T09:10:00.000Z',
-      '2026-01-03T08:00:00.000Z',
-      '2026-01-10T20:00:00.000Z',
+    expect(items.map((i) => i.at)).toEqual(['2026-01-03T08:00:00.000Z', '2026-01-10T20:00:00.000Z']);
+  });
+
+  it('gives no item for a card reviewed only on its first day, which the FSRS binding could not take', () => {
+    const { items, reviews } = trainingItems([
+      log('a', 'again', '2026-01-01T09:00:00.000Z', 'new'),
+      log('a', 'good', '2026-01-01T09:10:00.000Z', 'learning'),
+      log('a', 'good', '2026-01-01T20:00:00.000Z', 'review'),
     ]);
+    expect(reviews).toBe(3);
+    expect(items).toEqual([]);
   });
 
   it('leaves out cards whose log does not start from new, and orders items of all cards by time', () => {
@@ -62,8 +65,9 @@ describe('trainingItems', () => {
     const { items } = trainingItems([
       log('a', 'good', '2026-01-05T09:00:00.000Z', 'new'),
       log('a', 'good', '2026-01-04T09:00:00.000Z'),
+      log('a', 'good', '2026-01-06T09:00:00.000Z'),
     ]);
-    expect(items[0]!.reviews[1]!.deltaT).toBe(0);
+    expect(items.map((i) => i.reviews.map((r) => r.deltaT))).toEqual([[0, 0, 2]]);
   });
 });
 

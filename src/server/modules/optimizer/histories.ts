@@ -27,7 +27,10 @@ const DAY_MS = 24 * 3600_000;
 /**
  * Turns a user's review log (ordered by card, then time) into FSRS training items, oldest first. Only cards
  * whose first logged review was from the new state count: for the others the history before the log is unknown.
- * A card with reviews r1…rn gives the items r1..r2, r1..r3, …, r1..rn. Days are whole elapsed 24-hour periods.
+ * A card with reviews r1…rn gives the items r1..r2, r1..r3, …, r1..rn, except those whose last review came less
+ * than a day after the one before (a learning step): FSRS predicts recall across days, and fsrs-rs's own
+ * converter drops those items too. They must not reach the binding: an item with no review a day or more after
+ * another makes fsrs-rs panic, which aborts the whole process. Days are whole elapsed 24-hour periods.
  */
 export function trainingItems(logs: readonly LogEntry[]): { items: TrainingItem[]; reviews: number } {
   const items: TrainingItem[] = [];
@@ -48,7 +51,7 @@ export function trainingItems(logs: readonly LogEntry[]): { items: TrainingItem[
           : Math.max(0, Math.floor((Date.parse(log.reviewed_at) - Date.parse(card[i - 1]!.reviewed_at)) / DAY_MS)),
     }));
     for (let k = 2; k <= history.length; k += 1)
-      items.push({ reviews: history.slice(0, k), at: card[k - 1]!.reviewed_at });
+      if (history[k - 1]!.deltaT > 0) items.push({ reviews: history.slice(0, k), at: card[k - 1]!.reviewed_at });
   }
   items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return { items, reviews };

@@ -269,6 +269,22 @@ describe.each(testDatabases())('review on $name', (kind) => {
       });
     });
 
+    it('completes the review session when what is left is beyond today’s limits', async () => {
+      const user = await registerUser(t.app);
+      await user.request('PUT', '/api/review/settings', {
+        desiredRetention: 0.9,
+        newCardsPerDay: 1,
+        maxReviewsPerDay: 200,
+        learningSteps: '1m',
+        relearningSteps: '1m',
+        dayBoundaryHour: 4,
+      });
+      const [a] = await addCards(user, ['nube', 'lluvia']);
+      await answer(user, a!, 'easy'); // graduates; the other card is new, but today's one new card is used up
+      const [session] = (await user.request('GET', '/api/learning-sessions?type=vocabulary_review')).json().items;
+      expect(session).toMatchObject({ status: 'completed', itemsStudied: 1 });
+    });
+
     it('opens a fresh review session after an idle gap', async () => {
       const user = await registerUser(t.app);
       const [a, b] = await addCards(user, ['mar', 'río']);

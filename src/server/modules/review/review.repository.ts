@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { CardsTable, DB, ReviewLogsTable, ReviewSettingsTable } from '../../db/schema.js';
 import type { MemoryState } from './scheduler.js';
@@ -121,16 +121,52 @@ export function createReviewRepository(dialect: Dialect) {
         .execute();
     },
 
-    /** Review cards due before `dayEnd`, earliest due first. */
-    dueReviews(db: Kysely<DB>, scope: QueueScope, dayEnd: string, limit: number): Promise<CardRow[]> {
-      return cardsOf(db, scope)
-        .selectAll()
+    /**
+     * The ids of the `take` review cards most overdue relative to their stability — (now − due) in days ÷
+     * max(stability, 0.01), ties in due order — among the `scan` earliest due before `dayEnd`. The scan reads
+     * cards_user_queue_idx alone and the ordering happens in the database: turning up to 5,000 scanned rows into
+     * JavaScript objects only to keep 50 cost more than the rest of the queue together.
+     */
+    async mostOverdueReviewIds(
+      db: Kysely<DB>,
+      scope: QueueScope,
+      now: string,
+      dayEnd: string,
+      scan: number,
+      take: number,
+    ): Promise<string[]> {
+      const scanned = cardsOf(db, scope)
+        .select(['id', 'due', 'stability'])
         .where('state', '=', 'review')
         .where('due', '<', dayEnd)
         .orderBy('due')
         .orderBy('id')
-        .limit(limit)
+        .limit(scan)
+        .as('scanned');
+      const overdueDays =
+        dialect === 'postgres'
+          ? sql`extract(epoch from (${now}::timestamptz - scanned.due::timestamptz)) / 86400`
+          : sql`julianday(${now}) - julianday(scanned.due)`;
+      const floor = dialect === 'postgres' ? sql`greatest(scanned.stability, 0.01)` : sql`max(scanned.stability, 0.01)`;
+      const rows = await db
+        .selectFrom(scanned)
+        .select('scanned.id')
+        .orderBy(sql`(${overdueDays}) / ${floor}`, 'desc')
+        .orderBy('scanned.due')
+        .orderBy('scanned.id')
+        .limit(take)
         .execute();
+      return rows.map((row) => row.id);
+    },
+
+    /**
+     * The user's cards with these ids, in no particular order. By id alone, then checked for the user: see
+     * findByIds in cards.repository.ts for why `user_id = ?` stays out of the SQL.
+     */
+    async cardsByIds(db: Kysely<DB>, userId: string, ids: readonly string[]): Promise<CardRow[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('cards').selectAll().where('id', 'in', ids).execute();
+      return rows.filter((row) => row.user_id === userId);
     },
 
     /** New cards, oldest first. */
@@ -144,37 +180,54 @@ export function createReviewRepository(dialect: Dialect) {
         .execute();
     },
 
-    /** How many cards are due in each group (learning by `now`, review before `dayEnd`, and new). */
+    /**
+     * How many cards are due in each group — learning by `now`, review before `dayEnd`, and new — with the review
+     * and new counts capped at what today's limits still allow (`caps`): counting stops there, so a learner with
+     * 20,000 cards due and 200 reviews left has 200 index entries counted, not 20,000. Range counts over
+     * cards_user_queue_idx, which answers them without reading a card.
+     */
     async dueCounts(
       db: Kysely<DB>,
       scope: QueueScope,
       now: string,
       dayEnd: string,
+      caps: { review: number; new: number },
     ): Promise<{ learning: number; review: number; new: number }> {
-      const row = await cardsOf(db, scope)
-        .select((eb) => [
-          eb.fn
-            .count(
-              eb
-                .case()
-                .when(eb.and([eb('state', 'in', ['learning', 'relearning']), eb('due', '<=', now)]))
-                .then(1)
-                .end(),
-            )
-            .as('learning'),
-          eb.fn
-            .count(
-              eb
-                .case()
-                .when(eb.and([eb('state', '=', 'review'), eb('due', '<', dayEnd)]))
-                .then(1)
-                .end(),
-            )
-            .as('review'),
-          eb.fn.count(eb.case().when('state', '=', 'new').then(1).end()).as('new'),
-        ])
-        .executeTakeFirstOrThrow();
-      return { learning: Number(row.learning), review: Number(row.review), new: Number(row.new) };
+      const count = async (query: ReturnType<typeof cardsOf>, cap?: number) => {
+        if (cap === 0) return 0;
+        const rows = cap === undefined ? query.select('id') : query.select('id').limit(cap);
+        const row = await db
+          .selectFrom(rows.as('due'))
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      };
+      const learning = await count(
+        cardsOf(db, scope).where('state', 'in', ['learning', 'relearning']).where('due', '<=', now),
+      );
+      const review = await count(
+        cardsOf(db, scope).where('state', '=', 'review').where('due', '<', dayEnd),
+        caps.review,
+      );
+      const fresh = await count(cardsOf(db, scope).where('state', '=', 'new'), caps.new);
+      return { learning, review, new: fresh };
+    },
+
+    /** Which groups have at least one card: learning due by `learnBy`, review due before `dayEnd`, new. */
+    async anyDue(
+      db: Kysely<DB>,
+      scope: QueueScope,
+      learnBy: string,
+      dayEnd: string,
+    ): Promise<{ learning: boolean; review: boolean; new: boolean }> {
+      const exists = async (query: ReturnType<typeof cardsOf>) =>
+        (await query.select('id').limit(1).executeTakeFirst()) !== undefined;
+      const learning = await exists(
+        cardsOf(db, scope).where('state', 'in', ['learning', 'relearning']).where('due', '<=', learnBy),
+      );
+      const review = await exists(cardsOf(db, scope).where('state', '=', 'review').where('due', '<', dayEnd));
+      const fresh = await exists(cardsOf(db, scope).where('state', '=', 'new'));
+      return { learning, review, new: fresh };
     },
   };
 }

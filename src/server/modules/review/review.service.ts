@@ -150,6 +150,15 @@ export class ReviewService {
     return { items, counts: plan.counts };
   }
 
+  /** How many reviews and new cards today's limits still allow in review day `day` (per learner, across languages). */
+  private async allowance(db: Kysely<DB>, userId: string, settings: ReviewSettings, day: { start: Date; end: Date }) {
+    const done = await this.deps.repo.answeredBetween(db, { userId }, day.start.toISOString(), day.end.toISOString());
+    return {
+      reviewsLeft: Math.max(0, settings.maxReviewsPerDay - done.reviews),
+      newLeft: Math.max(0, settings.newCardsPerDay - done.newIntroduced),
+    };
+  }
+
   /** The due cards in review order, and how many are due in each group within today's limits. */
   private async plan(
     db: Kysely<DB>,
@@ -161,31 +170,18 @@ export class ReviewService {
   ) {
     const { repo } = this.deps;
     const scope: QueueScope = { userId: reviewer.id, language };
-    const day = reviewDay(now, reviewer.timezone, settings.dayBoundaryHour);
     const nowIso = now.toISOString();
-    const done = await repo.answeredBetween(
-      db,
-      { userId: reviewer.id },
-      day.start.toISOString(),
-      day.end.toISOString(),
-    );
-    const reviewsLeft = Math.max(0, settings.maxReviewsPerDay - done.reviews);
-    const newLeft = Math.max(0, settings.newCardsPerDay - done.newIntroduced);
-    const due = await repo.dueCounts(db, scope, nowIso, day.end.toISOString());
-    const counts = {
-      learning: due.learning,
-      review: Math.min(due.review, reviewsLeft),
-      new: Math.min(due.new, newLeft),
-    };
+    const day = reviewDay(now, reviewer.timezone, settings.dayBoundaryHour);
+    const { reviewsLeft, newLeft } = await this.allowance(db, reviewer.id, settings, day);
+    const counts = await repo.dueCounts(db, scope, nowIso, day.end.toISOString(), {
+      review: reviewsLeft,
+      new: newLeft,
+    });
 
     const learning = await repo.dueLearning(db, scope, nowIso, limit);
-    const overdue = (row: CardRow) =>
-      (now.getTime() - Date.parse(row.due)) / 86_400_000 / Math.max(row.stability, 0.01);
     const reviews =
       learning.length < limit && counts.review > 0
-        ? (await repo.dueReviews(db, scope, day.end.toISOString(), Math.min(REVIEW_SCAN_LIMIT, counts.review)))
-            .sort((a, b) => overdue(b) - overdue(a))
-            .slice(0, limit - learning.length)
+        ? await this.mostOverdue(db, scope, day.end, now, limit - learning.length, counts.review)
         : [];
     const room = limit - learning.length - reviews.length;
     const fresh = room > 0 && counts.new > 0 ? await repo.newCards(db, scope, Math.min(room, counts.new)) : [];
@@ -197,6 +193,53 @@ export class ReviewService {
       cards.push(...(await repo.dueLearning(db, scope, ahead, limit)));
     }
     return { cards, counts };
+  }
+
+  /**
+   * The `take` review cards most overdue relative to their stability, among the earliest-due `allowed` (at most
+   * REVIEW_SCAN_LIMIT). The database orders the scanned cards; whole rows are read only for the chosen ones.
+   */
+  private async mostOverdue(
+    db: Kysely<DB>,
+    scope: QueueScope,
+    dayEnd: Date,
+    now: Date,
+    take: number,
+    allowed: number,
+  ): Promise<CardRow[]> {
+    const { repo } = this.deps;
+    const ids = await repo.mostOverdueReviewIds(
+      db,
+      scope,
+      now.toISOString(),
+      dayEnd.toISOString(),
+      Math.min(REVIEW_SCAN_LIMIT, allowed),
+      take,
+    );
+    const rows = new Map((await repo.cardsByIds(db, scope.userId, ids)).map((row) => [row.id, row]));
+    return ids.flatMap((id) => rows.get(id) ?? []);
+  }
+
+  /**
+   * Whether anything is left to review now: what `plan(…, 1)` answers as "no cards", without reading a card. A
+   * learning card due within the learn-ahead window counts (the queue would show it early); review and new cards
+   * count while today's limits allow them.
+   */
+  private async anythingLeft(
+    db: Kysely<DB>,
+    reviewer: Reviewer,
+    language: string,
+    settings: ReviewSettings,
+    now: Date,
+  ): Promise<boolean> {
+    const scope: QueueScope = { userId: reviewer.id, language };
+    const day = reviewDay(now, reviewer.timezone, settings.dayBoundaryHour);
+    const ahead = new Date(now.getTime() + LEARN_AHEAD_MS).toISOString();
+    const any = await this.deps.repo.anyDue(db, scope, ahead, day.end.toISOString());
+    if (any.learning) return true;
+    if (!any.review && !any.new) return false;
+    const { reviewsLeft, newLeft } = await this.allowance(db, reviewer.id, settings, day);
+    return (any.review && reviewsLeft > 0) || (any.new && newLeft > 0);
   }
 
   /**
@@ -242,8 +285,8 @@ export class ReviewService {
         learning_session_id: sessionId,
       });
       await repo.saveMemory(trx, card.id, after, now.toISOString());
-      const left = await this.plan(trx, reviewer, card.language, settings, now, 1);
-      if (left.cards.length === 0) await learningSessions.completeReviewSession(trx, reviewer.id, sessionId);
+      if (!(await this.anythingLeft(trx, reviewer, card.language, settings, now)))
+        await learningSessions.completeReviewSession(trx, reviewer.id, sessionId);
       return presentCard({ ...card, ...after, updated_at: now.toISOString() });
     });
   }
