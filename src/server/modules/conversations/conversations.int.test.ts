@@ -1,13 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../ai/ai.types.js';
 import { testDatabases } from '../../test/databases.js';
+import { buildApp } from '../../app.js';
+import { ManualClock } from '../../lib/clock.js';
 import {
   registerAdmin,
   registerUser,
+  sharedSpelling,
   startTestApp,
   testConfig,
   type TestApp,
-  type TestUser,
+  TestUser,
 } from '../../test/harness.js';
 import { FakeLlmServer } from '../../test/llm-fakes/fake-llm-server.js';
 
@@ -330,6 +333,33 @@ describe.each(testDatabases())('conversations with the offline tutor on $name', 
     expect(res.json()).toMatchObject({ translation: '', contextSentence: 'es opening 1' });
     const same = (await user.request('POST', '/api/translate', { text: 'mesa', from: 'es', to: 'es' })).json();
     expect(same).toEqual({ available: true, translation: 'mesa', source: 'glossary', cached: false });
+  });
+
+  it('keeps a conversation in the database: a freshly started app carries it on from where it was', async () => {
+    const store = await kind.openPersistent();
+    const clock = new ManualClock();
+    try {
+      const first = store.reopen();
+      const app1 = await buildApp(testConfig(), { database: first, clock, spelling: sharedSpelling() });
+      const user = await registerUser(app1);
+      const { id } = await start(user);
+      await say(user, id, meet(1));
+      await app1.close();
+      await first.close();
+
+      const second = store.reopen();
+      const app2 = await buildApp(testConfig(), { database: second, clock, spelling: sharedSpelling() });
+      const again = new TestUser(app2, user.id, user.email, user.password, user.cookies);
+      const conversation = (await again.request('GET', `${BASE}/${id}`)).json();
+      expect(conversation.messages).toHaveLength(3);
+      expect(conversation.progress.phaseIndex).toBe(1);
+      const turn = await say(again, id, 'es say goal-2-a');
+      expect(turn.feedback.objectivesMet).toEqual(['goal-2-a']);
+      await app2.close();
+      await second.close();
+    } finally {
+      await store.drop();
+    }
   });
 
   it('corrects spelling with the Hunspell dictionary, explained in the learner’s language', async () => {
