@@ -31,18 +31,10 @@
 // (50 per path), BENCH_AI_FIRST_TOKEN_MS (20), BENCH_AI_STEADY_SECONDS (30 per path; 0 skips the steady reading),
 // BENCH_AI_SECONDS (4 per throughput level), BENCH_AI_CONCURRENCY (1,16,64), BENCH_AI_POSTGRES (0 skips it, 1
 // requires it), BENCH_AI_ONLY (ttft or throughput), BENCH_NAME (the result file's name).
-import { execFileSync, execSync, spawn } from 'node:child_process';
+import { ensureServerBuilt, numberFromEnv } from './build.mjs';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -819,34 +811,8 @@ export function formatAiGatewayResult(result) {
 
 // ---- run alone ---------------------------------------------------------------------------------------------------------
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
-
-/** As scripts/bench.mjs: builds the server when dist/ is missing or older than its sources. */
-function ensureServerBuilt() {
-  const output = join(ROOT, 'dist', 'server', 'main.js');
-  const sources = Math.max(
-    ...['src/server', 'src/shared', 'src/cli', 'tsconfig.server.json', 'tsconfig.base.json'].map((p) =>
-      newest(join(ROOT, p)),
-    ),
-  );
-  if (!existsSync(output) || statSync(output).mtimeMs < sources) {
-    console.log('Building the server for the benchmark…');
-    execSync('npm run build:server', { cwd: ROOT, stdio: 'inherit' });
-  }
-}
-
 function optionsFromEnv(env) {
-  const number = (name, fallback, min) => {
-    const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
-    if (!Number.isFinite(value) || value < min)
-      throw new Error(`${name} must be a number of at least ${min} (got ${env[name]})`);
-    return value;
-  };
+  const number = (name, fallback, min) => numberFromEnv(env, name, fallback, min);
   const options = {
     streams: number('BENCH_AI_STREAMS', DEFAULT_OPTIONS.streams, 1),
     rounds: number('BENCH_AI_ROUNDS', DEFAULT_OPTIONS.rounds, 1),

@@ -28,18 +28,10 @@
 // writes bench/results/tutor-<timestamp>.json. `runTutorBench(options)` is the same run for bench/run.mjs (it expects
 // dist/ to be built). Environment when run alone: BENCH_TUTOR_ROUNDS (3), BENCH_TUTOR_ONLY (reply,http,sse,suggesters),
 // BENCH_TUTOR_SSE_MESSAGES (per concurrency level, 240), BENCH_TUTOR_COMPARE_WORDS (per language, 40), BENCH_NAME.
-import { execFileSync, execSync, spawn } from 'node:child_process';
+import { ensureServerBuilt, numberFromEnv } from './build.mjs';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
@@ -977,34 +969,8 @@ export function formatTutorResult(result) {
 
 // ---- run alone ---------------------------------------------------------------------------------------------------------
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
-
-/** As scripts/bench.mjs: builds the server when dist/ is missing or older than its sources. */
-function ensureServerBuilt() {
-  const output = join(ROOT, 'dist', 'server', 'main.js');
-  const sources = Math.max(
-    ...['src/server', 'src/shared', 'src/cli', 'tsconfig.server.json', 'tsconfig.base.json'].map((p) =>
-      newest(join(ROOT, p)),
-    ),
-  );
-  if (!existsSync(output) || statSync(output).mtimeMs < sources) {
-    console.log('Building the server for the benchmark…');
-    execSync('npm run build:server', { cwd: ROOT, stdio: 'inherit' });
-  }
-}
-
 function optionsFromEnv(env) {
-  const number = (name, fallback, min) => {
-    const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
-    if (!Number.isFinite(value) || value < min)
-      throw new Error(`${name} must be a number of at least ${min} (got ${env[name]})`);
-    return value;
-  };
+  const number = (name, fallback, min) => numberFromEnv(env, name, fallback, min);
   const options = {
     rounds: number('BENCH_TUTOR_ROUNDS', DEFAULT_OPTIONS.rounds, 1),
     sseMessages: number('BENCH_TUTOR_SSE_MESSAGES', DEFAULT_OPTIONS.sseMessages, 1),

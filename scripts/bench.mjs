@@ -1,25 +1,10 @@
-// `npm run bench`: builds the server when dist/ is missing or older than its sources, then runs bench/run.mjs.
+// `npm run bench`: builds the server when dist/ is missing or older than its sources, then runs the suites.
 // Only the server is built: the benchmark measures API routes and never loads the web UI, so a web build
 // (slower, and irrelevant here) is neither needed nor allowed to fail the benchmark.
-import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ensureServerBuilt } from '../bench/build.mjs';
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
-}
-
-const output = 'dist/server/main.js';
-const sources = Math.max(
-  ...['src/server', 'src/shared', 'src/cli', 'tsconfig.server.json', 'tsconfig.base.json'].map(newest),
-);
-if (!existsSync(output) || statSync(output).mtimeMs < sources) {
-  console.log('Building the server for the benchmark…');
-  execSync('npm run build:server', { stdio: 'inherit' });
-}
+ensureServerBuilt();
 
 // Three suites, each in its own process so one's servers and memory never weigh on the next:
 //   core   bench/run.mjs        the ledger (floor, lifecycle, list) and review (queue, answer, optimizer, quality)
@@ -29,7 +14,8 @@ if (!existsSync(output) || statSync(output).mtimeMs < sources) {
 const SUITES = { core: 'bench/run.mjs', ai: 'bench/ai-gateway.mjs', tutor: 'bench/tutor.mjs' };
 const chosen = (process.env.BENCH_SUITES || Object.keys(SUITES).join(',')).split(',').map((s) => s.trim());
 const unknown = chosen.filter((s) => !(s in SUITES));
-if (unknown.length) throw new Error(`BENCH_SUITES: unknown suite ${unknown.join(', ')} (known: ${Object.keys(SUITES)})`);
+if (unknown.length)
+  throw new Error(`BENCH_SUITES: unknown suite ${unknown.join(', ')} (known: ${Object.keys(SUITES)})`);
 let failed = 0;
 for (const suite of chosen) {
   console.log(`\n=== bench suite: ${suite} ===`);
