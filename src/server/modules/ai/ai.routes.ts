@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AskAnswerSchema, AskRequestSchema } from '../../../shared/ai.js';
 import { LANGUAGE_NAMES } from '../../../shared/languages.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
+import { abortOnDisconnect } from '../../http/disconnect.js';
 import { errorResponses } from '../../http/route-schemas.js';
 import type { AiGateway } from './gateway.js';
 
@@ -29,11 +30,6 @@ export function aiRoutes(gateway: AiGateway, authn: Authenticator): FastifyPlugi
         const { user } = principalOf(request);
         const studying = request.body.language ? LANGUAGE_NAMES[request.body.language] : 'the language they study';
         const native = LANGUAGE_NAMES[user.nativeLanguage];
-        const controller = new AbortController();
-        // The browser went away before the answer: stop the model (the usage so far is still recorded).
-        reply.raw.once('close', () => {
-          if (!reply.raw.writableFinished) controller.abort();
-        });
         const answer = await gateway.complete(
           {
             userId: user.id,
@@ -46,7 +42,7 @@ export function aiRoutes(gateway: AiGateway, authn: Authenticator): FastifyPlugi
             messages: [{ role: 'user', content: request.body.question }],
             maxTokens: 400,
           },
-          controller.signal,
+          abortOnDisconnect(reply),
         );
         return {
           answer: answer.text,

@@ -14,6 +14,7 @@ import {
   TranslationSchema,
   TurnSchema,
 } from '../../../shared/conversations.js';
+import { abortOnDisconnect } from '../../http/disconnect.js';
 import { DomainError } from '../../http/errors.js';
 import { type Authenticator, principalOf } from '../../http/auth.js';
 import { errorResponses, IdParams } from '../../http/route-schemas.js';
@@ -107,14 +108,10 @@ export function conversationRoutes(conversations: ConversationService, authn: Au
       },
       async (request, reply) => {
         const { user } = principalOf(request);
-        const controller = new AbortController();
-        reply.raw.once('close', () => {
-          if (!reply.raw.writableFinished) controller.abort();
-        });
         const events = conversations.sendMessage(user, request.params.id, request.body.text, {
           idempotencyKey: request.headers['idempotency-key'],
           requestId: request.id,
-          signal: controller.signal,
+          signal: abortOnDisconnect(reply),
         });
         const streaming = (request.headers.accept ?? '').includes('text/event-stream');
         if (!streaming) {

@@ -163,7 +163,6 @@ export class ConversationService {
     text: string,
     options: { idempotencyKey?: string | undefined; requestId: string; signal: AbortSignal },
   ): AsyncGenerator<TurnEvent> {
-    const { repo } = this.deps;
     const row = await this.find(learner.id, id);
     if (options.idempotencyKey) {
       const stored = await this.storedTurn(row, options.idempotencyKey);
@@ -175,17 +174,7 @@ export class ConversationService {
     }
     if (row.status === 'ended') throw new ConversationEndedError();
     const scenario = await this.scenarioOf(learner.id, row);
-    const history = await repo.messages(this.db, id);
-    const context = this.context(
-      learner,
-      row.language as TargetLanguage,
-      row.level as CefrLevel,
-      row.persona,
-      scenario,
-      row.topic,
-      JSON.parse(row.state_json) as ConversationState,
-      history,
-    );
+    const context = await this.contextOf(learner, row, scenario);
 
     let turn: TutorTurn | null = null;
     let notice: string | null = null;
@@ -300,18 +289,7 @@ export class ConversationService {
     const row = await this.find(learner.id, id);
     if (row.status === 'ended') throw new ConversationEndedError();
     const scenario = await this.scenarioOf(learner.id, row);
-    const history = await this.deps.repo.messages(this.db, id);
-    const state = JSON.parse(row.state_json) as ConversationState;
-    const context = this.context(
-      learner,
-      row.language as TargetLanguage,
-      row.level as CefrLevel,
-      row.persona,
-      scenario,
-      row.topic,
-      state,
-      history,
-    );
+    const context = await this.contextOf(learner, row, scenario);
     if (this.deps.gateway.configured) {
       try {
         return { suggestions: await this.deps.llm.hint(context, { userId: learner.id, requestId }), engine: 'llm' };
@@ -319,7 +297,7 @@ export class ConversationService {
         if (!isFallbackCause(err)) throw err;
       }
     }
-    return { suggestions: offlineHint(scenario, row.language as TargetLanguage, state), engine: 'offline' };
+    return { suggestions: offlineHint(scenario, row.language as TargetLanguage, context.state!), engine: 'offline' };
   }
 
   /**
@@ -473,6 +451,24 @@ export class ConversationService {
 
   private async scenarioOf(userId: string, row: ConversationRow): Promise<ScenarioView | null> {
     return row.scenario_id ? this.deps.scenarios.get(userId, row.scenario_id, row.language as TargetLanguage) : null;
+  }
+
+  /** The tutor's view of a stored conversation: its state and whole history. */
+  private async contextOf(
+    learner: Learner,
+    row: ConversationRow,
+    scenario: ScenarioView | null,
+  ): Promise<TutorContext> {
+    return this.context(
+      learner,
+      row.language as TargetLanguage,
+      row.level as CefrLevel,
+      row.persona,
+      scenario,
+      row.topic,
+      JSON.parse(row.state_json) as ConversationState,
+      await this.deps.repo.messages(this.db, row.id),
+    );
   }
 
   private context(

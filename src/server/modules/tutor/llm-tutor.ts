@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGE_NAMES } from '../../../shared/languages.js';
 import { CORRECTION_TYPES } from '../../../shared/conversations.js';
+import type { ChatMessage } from '../ai/ai.types.js';
 import type { AiGateway } from '../ai/gateway.js';
 import { scenarioProgress, type OfflineTutor } from './offline/offline-tutor.js';
 import { TUTOR_LINES } from './offline/tutor-lines.js';
@@ -68,13 +69,7 @@ export class LlmTutor {
         requestId: caller.requestId,
         language: context.language,
         system: rolePlayPrompt(context),
-        messages: [
-          ...(context.history ?? []).map((m) => ({
-            role: m.role === 'tutor' ? ('assistant' as const) : ('user' as const),
-            content: m.text,
-          })),
-          { role: 'user', content: text },
-        ],
+        messages: [...chatHistory(context), { role: 'user', content: text }],
         maxTokens: REPLY_MAX_TOKENS,
       },
       signal,
@@ -109,13 +104,7 @@ export class LlmTutor {
         `${rolePlayPrompt(context)}\n\nNow step out of the role. Suggest 2 or 3 short replies the LEARNER could say ` +
         `next, in ${LANGUAGE_NAMES[context.language]} at CEFR ${context.level}, each with a gloss in ` +
         `${LANGUAGE_NAMES[context.nativeLanguage]}. Answer JSON only.`,
-      messages: [
-        ...(context.history ?? []).map((m) => ({
-          role: m.role === 'tutor' ? ('assistant' as const) : ('user' as const),
-          content: m.text,
-        })),
-        { role: 'user', content: '(What could I say now?)' },
-      ],
+      messages: [...chatHistory(context), { role: 'user', content: '(What could I say now?)' }],
       maxTokens: 300,
       temperature: 0.5,
       output: { name: 'hint', schema: HintOutput },
@@ -145,6 +134,11 @@ export class LlmTutor {
     );
     return answer.data!;
   }
+}
+
+/** The conversation so far as chat messages: the tutor is the assistant, the learner the user. */
+function chatHistory(context: TutorContext): ChatMessage[] {
+  return (context.history ?? []).map((m) => ({ role: m.role === 'tutor' ? 'assistant' : 'user', content: m.text }));
 }
 
 function currentPhase(context: ScenarioContext) {

@@ -1,4 +1,4 @@
-import type { CORRECTION_TYPES } from '../../../../shared/conversations.js';
+import type { CORRECTION_TYPES, CorrectionView, FeedbackView } from '../../../../shared/conversations.js';
 import type { NativeLanguage, TargetLanguage } from '../../../../shared/languages.js';
 import type { CefrLevel, ScenarioPhase } from '../../../../shared/scenarios.js';
 import type { FreeTopic } from './free-topics.js';
@@ -11,25 +11,10 @@ import type { FreeTopic } from './free-topics.js';
 
 export type CorrectionType = (typeof CORRECTION_TYPES)[number];
 
-export interface Correction {
-  /** The text as the learner wrote it. */
-  original: string;
-  corrected: string;
-  type: CorrectionType;
-  /** In the learner's native language. */
-  explanation: string;
-}
-
+/** A correction and the feedback on one learner message: the API's shapes (`src/shared/conversations.ts`). */
+export type Correction = CorrectionView;
 /** What the tutor noticed in one learner message (the current phase's items; empty lists in free mode). */
-export interface Feedback {
-  corrections: Correction[];
-  /** Vocabulary terms as written in the scenario. */
-  vocabularyUsed: string[];
-  /** Essential phrases as written in the scenario. */
-  phrasesUsed: string[];
-  /** Objective ids of the phase the message was about. */
-  objectivesMet: string[];
-}
+export type Feedback = FeedbackView;
 
 /** Where one phase stands. */
 export interface PhaseProgress {
