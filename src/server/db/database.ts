@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
+import { type CheckpointResult, startWalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -19,6 +20,8 @@ export interface Database {
    * transaction (repositories lock the rows they will change with FOR UPDATE).
    */
   writeTransaction<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T>;
+  /** SQLite file databases: copies the WAL into the database file now (it also happens every 100 ms); else null. */
+  checkpoint(): Promise<CheckpointResult | null>;
   close(): Promise<void>;
 }
 
@@ -30,7 +33,8 @@ export interface DatabaseOptions {
 
 /**
  * Opens `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. SQLite runs in WAL mode so several processes can
- * read while one writes; PostgreSQL gets a pool.
+ * read while one writes, with the WAL checkpointed by a worker thread (see wal-checkpointer.ts); PostgreSQL gets a
+ * pool.
  */
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   if (url.startsWith('sqlite:')) {
@@ -41,13 +45,22 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // After a burst the WAL file is cut back to this size when it starts over, instead of staying at its peak.
+    sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    const checkpointer = file === ':memory:' ? null : startWalCheckpointer(sqlite);
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return {
       db,
       dialect: 'sqlite',
       schema: null,
       writeTransaction: (fn) => sqliteImmediateTransaction(db, fn),
-      close: () => db.destroy(),
+      checkpoint: () => (checkpointer ? checkpointer.checkpoint() : Promise.resolve(null)),
+      async close() {
+        // The worker's connection goes first, so closing the last connection folds the WAL into the file and
+        // removes it.
+        await checkpointer?.stop();
+        await db.destroy();
+      },
     };
   }
   const pool = new pg.Pool({
@@ -61,10 +74,12 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
     dialect: 'postgres',
     schema: options.pgSchema ?? null,
     writeTransaction: (fn) => db.transaction().execute(fn),
+    checkpoint: () => Promise.resolve(null),
     close: () => db.destroy(),
   };
 }
 
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
