@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { Card, CardState } from '../../../shared/cards.js';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
 import { cardsApi, type ListCardsParams } from '../../api/client.js';
@@ -8,11 +8,14 @@ import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
+import { FilterBar, FilterSelect, LanguageFilterSelect } from '../../components/Filters.js';
 import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
+import { useSearchParamFilters } from '../../components/search-param-filters.js';
 import { errorMessage } from '../../lib/form-errors.js';
-import { CARD_STATE_LABELS, CARD_STATE_LIST, formatCount, languageName } from '../../lib/format.js';
+import { CARD_STATE_LABELS, CARD_STATE_LIST, formatCount } from '../../lib/format.js';
+import { pick } from '../../lib/scenario-format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { AddCardForm } from './AddCardForm.js';
 import { CardList } from './CardList.js';
@@ -21,35 +24,20 @@ import { EditCardDialog } from './EditCardDialog.js';
 const PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 300;
 
-type FilterName = 'q' | 'language' | 'state' | 'suspended';
+type Filters = Pick<ListCardsParams, 'q' | 'language' | 'state' | 'suspended'>;
 
-function pick<T extends string>(allowed: readonly T[], value: string | null): T | undefined {
-  return allowed.find((a) => a === value);
-}
+const SUSPENDED_OPTIONS = ['false', 'true'] as const;
+const SUSPENDED_LABELS = { false: 'Active only', true: 'Suspended only' } as const;
 
 /** The filters are the page's query string, as on the history page. */
-function useFilters() {
-  const [params, setParams] = useSearchParams();
+function parseFilters(params: URLSearchParams): Filters {
   const suspended = params.get('suspended');
-  const filters: ListCardsParams = {
+  return {
     q: params.get('q')?.trim() || undefined,
     language: pick<TargetLanguage>(TARGET_LANGUAGES, params.get('language')),
     state: pick<CardState>(CARD_STATE_LIST, params.get('state')),
     suspended: suspended === 'true' ? true : suspended === 'false' ? false : undefined,
   };
-  const setFilter = (name: FilterName, value: string) => {
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
-  };
-  const clear = () => setParams(new URLSearchParams(), { replace: true });
-  return { filters, setFilter, clear };
 }
 
 interface Loaded {
@@ -69,8 +57,8 @@ function describeResults(count: number, more: boolean, filtered: boolean): strin
 
 export function CardsPage() {
   const user = useUser();
-  const filterState = useFilters();
-  const { filters } = filterState;
+  const filterState = useSearchParamFilters(parseFilters);
+  const { filters, filtered } = filterState;
   const key = JSON.stringify(filters);
   const first = useQuery(`cards:${key}`, () => cardsApi.list({ ...filters, limit: PAGE_SIZE }));
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -96,7 +84,6 @@ export function CardsPage() {
         .filter((card): card is Card => Boolean(card))
     : [];
   const nextCursor = own && own.items.length > 0 ? own.nextCursor : (first.data?.nextCursor ?? null);
-  const filtered = Boolean(filters.q || filters.language || filters.state || filters.suspended !== undefined);
   const summary =
     first.data && first.status !== 'loading' ? describeResults(items.length, Boolean(nextCursor), filtered) : '';
 
@@ -107,7 +94,7 @@ export function CardsPage() {
       return { ...current, changed: { ...current.changed, [card.id]: value } };
     });
 
-  const setFilter = (name: FilterName, value: string) => {
+  const setFilter = (name: keyof Filters, value: string) => {
     setLoaded(null);
     filterState.setFilter(name, value);
   };
@@ -199,12 +186,7 @@ export function CardsPage() {
     >
       <AddCardForm defaultLanguage={filters.language ?? 'es'} onAdded={onAdded} />
 
-      <form
-        className="card filters cards-filters"
-        role="search"
-        aria-label="Find cards"
-        onSubmit={(e) => e.preventDefault()}
-      >
+      <FilterBar label="Find cards" className="cards-filters" filtered={filtered} onClear={clear}>
         <FormField label="Search">
           {(control) => (
             <input
@@ -224,60 +206,25 @@ export function CardsPage() {
             />
           )}
         </FormField>
-        <FormField label="Language">
-          {(control) => (
-            <select
-              {...control}
-              name="language"
-              value={filters.language ?? ''}
-              onChange={(e) => setFilter('language', e.target.value)}
-            >
-              <option value="">All</option>
-              {TARGET_LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {languageName(l)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField label="State">
-          {(control) => (
-            <select
-              {...control}
-              name="state"
-              value={filters.state ?? ''}
-              onChange={(e) => setFilter('state', e.target.value)}
-            >
-              <option value="">All</option>
-              {CARD_STATE_LIST.map((s) => (
-                <option key={s} value={s}>
-                  {CARD_STATE_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField label="Suspended">
-          {(control) => (
-            <select
-              {...control}
-              name="suspended"
-              value={filters.suspended === undefined ? '' : String(filters.suspended)}
-              onChange={(e) => setFilter('suspended', e.target.value)}
-            >
-              <option value="">All cards</option>
-              <option value="false">Active only</option>
-              <option value="true">Suspended only</option>
-            </select>
-          )}
-        </FormField>
-        {filtered && (
-          <Button variant="ghost" className="filters-clear" onClick={clear}>
-            Clear filters
-          </Button>
-        )}
-      </form>
+        <LanguageFilterSelect value={filters.language} onChange={setFilter} />
+        <FilterSelect
+          label="State"
+          name="state"
+          value={filters.state}
+          options={CARD_STATE_LIST}
+          optionLabel={(s) => CARD_STATE_LABELS[s]}
+          onChange={setFilter}
+        />
+        <FilterSelect
+          label="Suspended"
+          name="suspended"
+          value={filters.suspended?.toString()}
+          options={SUSPENDED_OPTIONS}
+          optionLabel={(s) => SUSPENDED_LABELS[s]}
+          allLabel="All cards"
+          onChange={setFilter}
+        />
+      </FilterBar>
 
       <section className="card section" aria-labelledby="cards-heading" aria-busy={first.status === 'loading'}>
         <h2 id="cards-heading" className="visually-hidden">

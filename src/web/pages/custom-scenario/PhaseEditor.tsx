@@ -1,7 +1,8 @@
 import type { TargetLanguage } from '../../../shared/languages.js';
 import { Button } from '../../components/Button.js';
-import { type DraftLanguage, type DraftPhase, emptyLanguage, fieldId, newKey, nextObjectiveId } from './draft.js';
+import { type DraftLanguage, type DraftPhase, emptyLanguage, emptyObjective, fieldId } from './draft.js';
 import { EditorField, type ErrorLookup, FieldError } from './EditorField.js';
+import { EditorList, RowInput } from './EditorList.js';
 import { LanguageEditor } from './LanguageEditor.js';
 
 const MAX_OBJECTIVES = 8;
@@ -76,93 +77,47 @@ export function PhaseEditor({
         </EditorField>
       </div>
 
-      <fieldset className="editor-list" id={fieldId(`${base}.objectives`)} tabIndex={-1}>
-        <legend className="editor-list-legend">Objectives</legend>
-        <p className="field-hint editor-list-hint">
-          What the learner should do in this phase. The id names it in the patterns below.
-        </p>
-        <div className="editor-rows">
-          <div className="editor-row editor-row-head objective-row" aria-hidden="true">
-            <span>Id</span>
-            <span>Description</span>
-          </div>
-          {phase.objectives.map((o, i) => {
-            const path = `${base}.objectives.${i}`;
-            const update = (patch: Partial<typeof o>) =>
-              onChange((p) => ({
-                ...p,
-                objectives: p.objectives.map((x) => (x.key === o.key ? { ...x, ...patch } : x)),
-              }));
-            return (
-              <div key={o.key} className="editor-row objective-row">
-                <EditorField
-                  path={`${path}.id`}
-                  label={`Id of objective ${i + 1} (phase ${number})`}
-                  labelHidden
-                  error={errors.at(`${path}.id`)}
-                >
-                  {(control) => (
-                    <input
-                      {...control}
-                      type="text"
-                      value={o.id}
-                      maxLength={80}
-                      spellCheck={false}
-                      autoCapitalize="off"
-                      onChange={(e) => update({ id: e.target.value })}
-                    />
-                  )}
-                </EditorField>
-                <EditorField
-                  path={`${path}.description`}
-                  label={`Objective ${i + 1} (phase ${number})`}
-                  labelHidden
-                  error={errors.at(`${path}.description`)}
-                >
-                  {(control) => (
-                    <input
-                      {...control}
-                      type="text"
-                      value={o.description}
-                      maxLength={200}
-                      placeholder="e.g. Ask for the menu"
-                      onChange={(e) => update({ description: e.target.value })}
-                    />
-                  )}
-                </EditorField>
-                <button
-                  type="button"
-                  className="row-remove"
-                  aria-label={`Remove objective ${i + 1}`}
-                  title={`Remove objective ${i + 1}`}
-                  disabled={phase.objectives.length <= 1}
-                  onClick={() => onChange((p) => ({ ...p, objectives: p.objectives.filter((x) => x.key !== o.key) }))}
-                >
-                  <svg aria-hidden="true" viewBox="0 0 16 16" width="14" height="14" stroke="currentColor" fill="none">
-                    <path d="M4 4l8 8M12 4l-8 8" strokeWidth="2" strokeLinecap="round" />
-                  </svg>
-                </button>
-              </div>
-            );
-          })}
-        </div>
-        {errors.at(`${base}.objectives`) && <FieldError>{errors.at(`${base}.objectives`)}</FieldError>}
-        {phase.objectives.length < MAX_OBJECTIVES && (
-          <Button
-            variant="ghost"
-            size="small"
-            className="add-row"
-            onClick={() =>
-              onChange((p) => ({
-                ...p,
-                objectives: [...p.objectives, { key: newKey(), id: nextObjectiveId(p.objectives), description: '' }],
-              }))
-            }
-          >
-            + Add an objective
-          </Button>
-        )}
-      </fieldset>
+      <EditorList
+        path={`${base}.objectives`}
+        legend="Objectives"
+        hint="What the learner should do in this phase. The id names it in the patterns below."
+        columns={['Id', 'Description']}
+        rowClassName="objective-row"
+        noun="objective"
+        addLabel="+ Add an objective"
+        max={MAX_OBJECTIVES}
+        newRow={emptyObjective}
+        rows={phase.objectives}
+        errors={errors}
+        onChange={(update) => onChange((p) => ({ ...p, objectives: update(p.objectives) }))}
+      >
+        {(o, i, update) => {
+          const path = `${base}.objectives.${i}`;
+          return (
+            <>
+              <RowInput
+                path={`${path}.id`}
+                label={`Id of objective ${i + 1} (phase ${number})`}
+                errors={errors}
+                value={o.id}
+                maxLength={80}
+                spellCheck={false}
+                autoCapitalize="off"
+                onChange={(id) => update({ id })}
+              />
+              <RowInput
+                path={`${path}.description`}
+                label={`Objective ${i + 1} (phase ${number})`}
+                errors={errors}
+                value={o.description}
+                maxLength={200}
+                placeholder="e.g. Ask for the menu"
+                onChange={(description) => update({ description })}
+              />
+            </>
+          );
+        }}
+      </EditorList>
 
       <fieldset className="editor-list" id={fieldId(`${base}.successCriteria`)} tabIndex={-1}>
         <legend className="editor-list-legend">Success criteria</legend>

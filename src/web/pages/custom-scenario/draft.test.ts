@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { describePath, draftFrom, emptyDraft, fieldId, humanise, scenarioPath, toInput } from './draft.js';
+import {
+  describePath,
+  draftFrom,
+  emptyDraft,
+  emptyObjective,
+  fieldId,
+  humanise,
+  patchRow,
+  removeRow,
+  scenarioPath,
+  toInput,
+} from './draft.js';
 
 const SCENARIO = {
   id: 'custom-1',
@@ -63,6 +74,36 @@ describe('draftFrom and toInput', () => {
     expect(Object.keys(input.phases[0]!.languages)).toEqual(['es']);
     expect(input.phases[0]!.languages.es!.vocabulary).toHaveLength(3);
     expect(input.phases[0]!.languages.es!.objectivePatterns).toEqual({ 'objective-1': [] });
+  });
+});
+
+describe('list rows', () => {
+  const rows = [
+    { key: 'a', text: 'one', gloss: '1' },
+    { key: 'b', text: 'two', gloss: '2' },
+  ];
+
+  it('change one row by its key and leave the others (and the list given) as they were', () => {
+    const changed = patchRow(rows, 'b', { gloss: 'II' });
+    expect(changed).toEqual([rows[0], { key: 'b', text: 'two', gloss: 'II' }]);
+    expect(changed[0]).toBe(rows[0]);
+    expect(rows[1]!.gloss).toBe('2');
+    expect(patchRow(rows, 'zz', { text: 'x' })).toEqual(rows);
+  });
+
+  it('remove a row by its key', () => {
+    expect(removeRow(rows, 'a')).toEqual([rows[1]]);
+    expect(removeRow(rows, 'zz')).toEqual(rows);
+    expect(rows).toHaveLength(2);
+  });
+
+  it('give a new objective an id the phase does not use yet, and a key of its own', () => {
+    const first = emptyObjective([]);
+    expect(first).toMatchObject({ id: 'objective-1', description: '' });
+    const taken = [first, { key: 'x', id: 'objective-3', description: '' }];
+    const next = emptyObjective(taken);
+    expect(next.id).toBe('objective-4');
+    expect(next.key).not.toBe(first.key);
   });
 });
 

@@ -119,6 +119,21 @@ export function nextObjectiveId(objectives: readonly DraftObjective[]): string {
   return `objective-${n}`;
 }
 
+/** A new objective, with an id not yet used among `existing`. */
+export function emptyObjective(existing: readonly DraftObjective[]): DraftObjective {
+  return { key: newKey(), id: nextObjectiveId(existing), description: '' };
+}
+
+/** The rows of a list with the row `key` changed by `patch`. */
+export function patchRow<T extends { key: string }>(rows: readonly T[], key: string, patch: Partial<T>): T[] {
+  return rows.map((row) => (row.key === key ? { ...row, ...patch } : row));
+}
+
+/** The rows of a list without the row `key`. */
+export function removeRow<T extends { key: string }>(rows: readonly T[], key: string): T[] {
+  return rows.filter((row) => row.key !== key);
+}
+
 export function emptyPhase(existing: readonly DraftPhase[], languages: readonly TargetLanguage[]): DraftPhase {
   const used = new Set(existing.map((p) => p.id));
   let n = existing.length + 1;
@@ -128,7 +143,7 @@ export function emptyPhase(existing: readonly DraftPhase[], languages: readonly 
     id: `phase-${n}`,
     name: '',
     goal: '',
-    objectives: [{ key: newKey(), id: 'objective-1', description: '' }],
+    objectives: [emptyObjective([])],
     criteria: '',
     objectivesRequired: '1',
     vocabularyRequired: '0',

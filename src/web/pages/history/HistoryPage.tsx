@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
 import type { LearningSession, SessionStatus, SessionType } from '../../../shared/learning-sessions.js';
 import { learningSessionsApi, type ListSessionsParams } from '../../api/client.js';
@@ -7,48 +7,33 @@ import { useUser } from '../../auth/AuthProvider.js';
 import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { FormField } from '../../components/FormField.js';
+import { FilterBar, FilterSelect, LanguageFilterSelect } from '../../components/Filters.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
+import { useSearchParamFilters } from '../../components/search-param-filters.js';
 import { SessionTable } from '../../components/SessionTable.js';
 import { errorMessage } from '../../lib/form-errors.js';
 import {
   formatCount,
-  languageName,
   SESSION_STATUS_LABELS,
   SESSION_STATUS_LIST,
   SESSION_TYPE_LABELS,
   SESSION_TYPE_LIST,
 } from '../../lib/format.js';
+import { pick } from '../../lib/scenario-format.js';
 import { useQuery } from '../../lib/use-query.js';
 
 const PAGE_SIZE = 20;
 
-function pick<T extends string>(allowed: readonly T[], value: string | null): T | undefined {
-  return allowed.find((a) => a === value);
-}
+type Filters = Pick<ListSessionsParams, 'type' | 'language' | 'status'>;
 
 /** The filters are the page's query string, so a filtered view can be bookmarked and shared. */
-function useFilters() {
-  const [params, setParams] = useSearchParams();
-  const filters: ListSessionsParams = {
+function parseFilters(params: URLSearchParams): Filters {
+  return {
     type: pick<SessionType>(SESSION_TYPE_LIST, params.get('type')),
     language: pick<TargetLanguage>(TARGET_LANGUAGES, params.get('language')),
     status: pick<SessionStatus>(SESSION_STATUS_LIST, params.get('status')),
   };
-  const setFilter = (name: 'type' | 'language' | 'status', value: string) => {
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
-  };
-  const clear = () => setParams(new URLSearchParams(), { replace: true });
-  return { filters, setFilter, clear };
 }
 
 function describeResults(count: number, more: boolean, filtered: boolean): string {
@@ -65,8 +50,8 @@ interface MorePages {
 
 export function HistoryPage() {
   const user = useUser();
-  const filterState = useFilters();
-  const { filters } = filterState;
+  const filterState = useSearchParamFilters(parseFilters);
+  const { filters, filtered } = filterState;
   const key = JSON.stringify(filters);
   const first = useQuery(`history:${key}`, () => learningSessionsApi.list({ ...filters, limit: PAGE_SIZE }));
   const [more, setMore] = useState<MorePages | null>(null);
@@ -77,13 +62,12 @@ export function HistoryPage() {
   const extra = more?.key === key ? more : null;
   const items = first.data ? [...first.data.items, ...(extra?.items ?? [])] : [];
   const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
-  const filtered = Boolean(filters.type || filters.language || filters.status);
   // Read out when the results change (a new filter, another page); the visible text says the same.
   const summary =
     first.data && first.status !== 'loading' ? describeResults(items.length, Boolean(nextCursor), filtered) : '';
 
   // Coming back to a filter later starts from its first page again.
-  const setFilter = (name: 'type' | 'language' | 'status', value: string) => {
+  const setFilter = (name: keyof Filters, value: string) => {
     setMore(null);
     filterState.setFilter(name, value);
   };
@@ -108,64 +92,25 @@ export function HistoryPage() {
 
   return (
     <Page title="History" description="Every study session you have recorded, newest first.">
-      <form className="card filters" role="search" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
-        <FormField label="Type">
-          {(control) => (
-            <select
-              {...control}
-              name="type"
-              value={filters.type ?? ''}
-              onChange={(e) => setFilter('type', e.target.value)}
-            >
-              <option value="">All</option>
-              {SESSION_TYPE_LIST.map((t) => (
-                <option key={t} value={t}>
-                  {SESSION_TYPE_LABELS[t]}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField label="Language">
-          {(control) => (
-            <select
-              {...control}
-              name="language"
-              value={filters.language ?? ''}
-              onChange={(e) => setFilter('language', e.target.value)}
-            >
-              <option value="">All</option>
-              {TARGET_LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {languageName(l)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField label="Status">
-          {(control) => (
-            <select
-              {...control}
-              name="status"
-              value={filters.status ?? ''}
-              onChange={(e) => setFilter('status', e.target.value)}
-            >
-              <option value="">All</option>
-              {SESSION_STATUS_LIST.map((s) => (
-                <option key={s} value={s}>
-                  {SESSION_STATUS_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        {filtered && (
-          <Button variant="ghost" className="filters-clear" onClick={clear}>
-            Clear filters
-          </Button>
-        )}
-      </form>
+      <FilterBar label="Filter sessions" filtered={filtered} onClear={clear}>
+        <FilterSelect
+          label="Type"
+          name="type"
+          value={filters.type}
+          options={SESSION_TYPE_LIST}
+          optionLabel={(t) => SESSION_TYPE_LABELS[t]}
+          onChange={setFilter}
+        />
+        <LanguageFilterSelect value={filters.language} onChange={setFilter} />
+        <FilterSelect
+          label="Status"
+          name="status"
+          value={filters.status}
+          options={SESSION_STATUS_LIST}
+          optionLabel={(s) => SESSION_STATUS_LABELS[s]}
+          onChange={setFilter}
+        />
+      </FilterBar>
 
       <section className="card section" aria-labelledby="results-heading" aria-busy={first.status === 'loading'}>
         <h2 id="results-heading" className="visually-hidden">

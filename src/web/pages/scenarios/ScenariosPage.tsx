@@ -1,4 +1,4 @@
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
 import type { ScenarioCategory, ScenarioDifficulty, ScenarioSummary } from '../../../shared/scenarios.js';
 import { type ListScenariosParams, scenariosApi } from '../../api/scenarios.js';
@@ -6,11 +6,12 @@ import { useUser } from '../../auth/AuthProvider.js';
 import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { EmptyState } from '../../components/EmptyState.js';
-import { FormField } from '../../components/FormField.js';
+import { FilterBar, FilterSelect, LanguageFilterSelect } from '../../components/Filters.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
+import { useSearchParamFilters } from '../../components/search-param-filters.js';
 import { errorMessage } from '../../lib/form-errors.js';
-import { formatCount, formatDateTime, languageName } from '../../lib/format.js';
+import { formatCount, formatDateTime } from '../../lib/format.js';
 import {
   CATEGORY_LABELS,
   CATEGORY_LIST,
@@ -22,29 +23,15 @@ import {
 import { useQuery } from '../../lib/use-query.js';
 import './practice.css';
 
-type FilterName = 'category' | 'difficulty' | 'language';
+type Filters = Pick<ListScenariosParams, 'category' | 'difficulty' | 'language'>;
 
 /** The filters are the page's query string, so a filtered catalogue can be bookmarked and shared. */
-function useFilters() {
-  const [params, setParams] = useSearchParams();
-  const filters: ListScenariosParams = {
+function parseFilters(params: URLSearchParams): Filters {
+  return {
     category: pick<ScenarioCategory>(CATEGORY_LIST, params.get('category')),
     difficulty: pick<ScenarioDifficulty>(DIFFICULTY_LIST, params.get('difficulty')),
     language: pick<TargetLanguage>(TARGET_LANGUAGES, params.get('language')),
   };
-  const setFilter = (name: FilterName, value: string) => {
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
-  };
-  const clear = () => setParams(new URLSearchParams(), { replace: true });
-  return { filters, setFilter, clear };
 }
 
 function Attempts({ scenario, timeZone }: { scenario: ScenarioSummary; timeZone: string }) {
@@ -115,10 +102,9 @@ function ScenarioCard({
 
 export function ScenariosPage() {
   const user = useUser();
-  const { filters, setFilter, clear } = useFilters();
+  const { filters, filtered, setFilter, clear } = useSearchParamFilters(parseFilters);
   const key = JSON.stringify(filters);
   const list = useQuery(`scenarios:${key}`, () => scenariosApi.list(filters));
-  const filtered = Boolean(filters.category || filters.difficulty || filters.language);
   const items = list.data ?? [];
   const summary =
     list.status === 'success'
@@ -142,64 +128,25 @@ export function ScenariosPage() {
         </>
       }
     >
-      <form className="card filters" role="search" aria-label="Filter scenarios" onSubmit={(e) => e.preventDefault()}>
-        <FormField label="Category">
-          {(control) => (
-            <select
-              {...control}
-              name="category"
-              value={filters.category ?? ''}
-              onChange={(e) => setFilter('category', e.target.value)}
-            >
-              <option value="">All</option>
-              {CATEGORY_LIST.map((c) => (
-                <option key={c} value={c}>
-                  {CATEGORY_LABELS[c]}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField label="Difficulty">
-          {(control) => (
-            <select
-              {...control}
-              name="difficulty"
-              value={filters.difficulty ?? ''}
-              onChange={(e) => setFilter('difficulty', e.target.value)}
-            >
-              <option value="">All</option>
-              {DIFFICULTY_LIST.map((d) => (
-                <option key={d} value={d}>
-                  {DIFFICULTY_LABELS[d]}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField label="Language">
-          {(control) => (
-            <select
-              {...control}
-              name="language"
-              value={filters.language ?? ''}
-              onChange={(e) => setFilter('language', e.target.value)}
-            >
-              <option value="">All</option>
-              {TARGET_LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {languageName(l)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        {filtered && (
-          <Button variant="ghost" className="filters-clear" onClick={clear}>
-            Clear filters
-          </Button>
-        )}
-      </form>
+      <FilterBar label="Filter scenarios" filtered={filtered} onClear={clear}>
+        <FilterSelect
+          label="Category"
+          name="category"
+          value={filters.category}
+          options={CATEGORY_LIST}
+          optionLabel={(c) => CATEGORY_LABELS[c]}
+          onChange={setFilter}
+        />
+        <FilterSelect
+          label="Difficulty"
+          name="difficulty"
+          value={filters.difficulty}
+          options={DIFFICULTY_LIST}
+          optionLabel={(d) => DIFFICULTY_LABELS[d]}
+          onChange={setFilter}
+        />
+        <LanguageFilterSelect value={filters.language} onChange={setFilter} />
+      </FilterBar>
 
       <section aria-labelledby="scenario-results-heading" aria-busy={list.status === 'loading'}>
         <h2 id="scenario-results-heading" className="visually-hidden">
