@@ -20,7 +20,7 @@ import { registerErrorHandler, sendRouteNotFound } from './http/errors.js';
 import { computeSecurityHeaders } from './http/security-headers.js';
 import { type TimerClock, systemClock } from './lib/clock.js';
 import { type IdGenerator, randomIds } from './lib/ids.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
+import { authRoutes, userAdminRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { PasswordHasher } from './modules/auth/password.js';
 import { cardRoutes } from './modules/cards/cards.routes.js';
@@ -265,6 +265,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const authn = createAuthenticator(services.auth, { cookieSecure: config.cookieSecure });
   await app.register(healthRoutes(services.database.db), { prefix: '/api' });
   await app.register(authRoutes(services.auth, authn), { prefix: '/api/auth' });
+  await app.register(userAdminRoutes(services.auth, authn), { prefix: '/api/admin' });
   await app.register(learningSessionRoutes(services.learningSessions, authn), { prefix: '/api/learning-sessions' });
   await app.register(cardRoutes(services.cards, authn), { prefix: '/api/cards' });
   await app.register(reviewRoutes(services.review, authn), { prefix: '/api/review' });

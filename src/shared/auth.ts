@@ -78,3 +78,23 @@ export const CreatedTokenSchema = z.object({
 });
 export type CreatedToken = z.infer<typeof CreatedTokenSchema>;
 export const TokenListSchema = z.object({ items: z.array(ApiTokenSchema) });
+
+/** A user as an admin's list shows them: who they are and their role, never a credential. */
+export const AdminUserSchema = UserSchema.pick({
+  id: true,
+  email: true,
+  displayName: true,
+  role: true,
+  createdAt: true,
+});
+export type AdminUser = z.infer<typeof AdminUserSchema>;
+
+export const ListUsersQuerySchema = z.strictObject({
+  /** Part of the email or display name, any case. */
+  q: z.string().trim().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(300).optional(),
+});
+
+export const AdminUserPageSchema = z.object({ items: z.array(AdminUserSchema), nextCursor: z.string().nullable() });
+export type AdminUserPage = z.infer<typeof AdminUserPageSchema>;

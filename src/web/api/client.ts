@@ -2,7 +2,15 @@
  * The one client of the Language Tutor API for the web UI. Requests and answers are typed by the shared
  * schemas in src/shared, so a change to the API's contract is a type error here and in the pages.
  */
-import type { ApiToken, CreatedToken, LoginBody, RegisterBody, UpdateMeBody, User } from '../../shared/auth.js';
+import type {
+  AdminUserPage,
+  ApiToken,
+  CreatedToken,
+  LoginBody,
+  RegisterBody,
+  UpdateMeBody,
+  User,
+} from '../../shared/auth.js';
 import type { Card, CardPage, CardState, CreateCardBody, UpdateCardBody } from '../../shared/cards.js';
 import type { ErrorBody, ErrorDetail } from '../../shared/errors.js';
 import type { TargetLanguage } from '../../shared/languages.js';
@@ -53,6 +61,13 @@ export interface ListCardsParams {
   state?: CardState | undefined;
   tag?: string | undefined;
   suspended?: boolean | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+/** The search and page of `GET /api/admin/users` (see ListUsersQuerySchema). */
+export interface ListUsersParams {
+  q?: string | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
 }
@@ -303,6 +318,8 @@ const userPath = (userId: string) => `/admin/budgets/users/${encodeURIComponent(
 
 /** Admin only: every call answers 403 `forbidden` to a learner. */
 export const adminApi = {
+  /** Every account (never a credential), newest first; `q` matches part of the email or display name. */
+  users: (params: ListUsersParams = {}) => request<AdminUserPage>('GET', withQuery('/admin/users', { ...params })),
   globalBudget: () => request<GlobalBudgetResponse>('GET', '/admin/budgets/global'),
   saveGlobalBudget: (body: GlobalBudgetBody) => request<GlobalBudgetResponse>('PUT', '/admin/budgets/global', body),
   deleteGlobalBudget: () => request<void>('DELETE', '/admin/budgets/global'),

@@ -1,6 +1,6 @@
-import type { ApiToken, User } from '../../../shared/auth.js';
+import type { AdminUser, ApiToken, User } from '../../../shared/auth.js';
 import type { NativeLanguage } from '../../../shared/languages.js';
-import type { ApiTokenRow, UserRow } from './auth.repository.js';
+import type { ApiTokenRow, UserListRow, UserRow } from './auth.repository.js';
 
 export function presentUser(row: UserRow): User {
   return {
@@ -16,4 +16,8 @@ export function presentUser(row: UserRow): User {
 
 export function presentToken(row: ApiTokenRow): ApiToken {
   return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+}
+
+export function presentAdminUser(row: UserListRow): AdminUser {
+  return { id: row.id, email: row.email, displayName: row.display_name, role: row.role, createdAt: row.created_at };
 }

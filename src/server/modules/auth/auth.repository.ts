@@ -1,10 +1,21 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ApiTokensTable, AuthSessionsTable, DB, UsersTable } from '../../db/schema.js';
+import { escapeLike } from '../cards/term-key.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type UserRow = Selectable<UsersTable>;
 export type AuthSessionRow = Selectable<AuthSessionsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+/** What an admin's user list reads of a user: no password hash, nothing secret. */
+export type UserListRow = Pick<UserRow, 'id' | 'email' | 'display_name' | 'role' | 'created_at'>;
+
+export interface UserListFilter {
+  /** Matched anywhere in the email or the display name, ignoring case. */
+  search?: string | undefined;
+  /** Keyset position: only users strictly after this one in (created_at desc, id desc) order. */
+  after?: { at: string; id: string } | undefined;
+  limit: number;
+}
 
 /** All SQL of accounts: users, browser sessions, API tokens and failed-login records. */
 export const authRepository = {
@@ -23,6 +34,31 @@ export const authRepository = {
   async anyAdminExists(db: Executor): Promise<boolean> {
     const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
     return row !== undefined;
+  },
+
+  /**
+   * Users newest first, in (created_at desc, id desc) order. Case is ignored through `lower()`, which on SQLite
+   * folds ASCII letters only (PostgreSQL folds all), so "ÉLODIE" finds "Élodie" on PostgreSQL alone.
+   */
+  listUsers(db: Executor, f: UserListFilter): Promise<UserListRow[]> {
+    let query = db.selectFrom('users').select(['id', 'email', 'display_name', 'role', 'created_at']);
+    if (f.search) {
+      const pattern = `%${escapeLike(f.search.toLowerCase())}%`;
+      // SQLite has no default LIKE escape character; PostgreSQL's is already the backslash.
+      query = query.where((eb) =>
+        eb.or([
+          sql<boolean>`lower(email) like ${pattern} escape '\\'`,
+          sql<boolean>`lower(display_name) like ${pattern} escape '\\'`,
+        ]),
+      );
+    }
+    const after = f.after;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]),
+      );
+    }
+    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
   },
 
   updateUser(db: Executor, id: string, changes: Partial<Omit<UserRow, 'id' | 'created_at'>>): Promise<unknown> {

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  AdminUserPageSchema,
   CreatedTokenSchema,
+  ListUsersQuerySchema,
   CreateTokenBodySchema,
   LoginBodySchema,
   RegisterBodySchema,
@@ -15,6 +17,7 @@ import { type Authenticator, principalOf } from '../../http/auth.js';
 import type { AuthService } from './auth.service.js';
 
 const tags = ['auth'];
+const adminTags = ['admin: users'];
 const errors = errorResponses(400, 401, 403, 404);
 
 export function authRoutes(auth: AuthService, authn: Authenticator): FastifyPluginAsyncZod {
@@ -133,6 +136,29 @@ export function authRoutes(auth: AuthService, authn: Authenticator): FastifyPlug
         await auth.deleteToken(principalOf(request).user.id, request.params.id);
         return reply.status(204).send(null);
       },
+    );
+  };
+}
+
+/** The accounts, for admins (e.g. to pick whom to give a budget). Register at prefix `/api/admin`. */
+export function userAdminRoutes(auth: AuthService, authn: Authenticator): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('preHandler', authn.requireAdmin);
+
+    app.get(
+      '/users',
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Every user, newest first; `q` searches email and display name',
+          description:
+            '`q` matches part of the email or display name, ignoring case (on SQLite, of ASCII letters only). ' +
+            'Keyset-paginated: pass `nextCursor` back as `cursor`. Answers no password hash and no token.',
+          querystring: ListUsersQuerySchema,
+          response: { 200: AdminUserPageSchema, ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (request) => auth.listUsers(request.query),
     );
   };
 }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ApiToken, CreatedToken, User } from '../../../shared/auth.js';
+import type { AdminUserPage, ApiToken, CreatedToken, User } from '../../../shared/auth.js';
 import type { NativeLanguage } from '../../../shared/languages.js';
 import { isUniqueViolation } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { ConflictError, DomainError, NotFoundError, RateLimitedError, ValidationError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import type { IdGenerator } from '../../lib/ids.js';
 import { authRepository as repo, type UserRow } from './auth.repository.js';
-import { presentToken, presentUser } from './auth.presenter.js';
+import { presentAdminUser, presentToken, presentUser } from './auth.presenter.js';
 import type { PasswordHasher } from './password.js';
 
 export const SESSION_LIFETIME_MS = 30 * 24 * 3600_000;
@@ -184,6 +185,25 @@ export class AuthService {
     const row = await repo.findUserById(this.deps.db, userId);
     if (!row) throw new NotFoundError('user');
     return presentUser(row);
+  }
+
+  /** Every user, newest first, for admins: `q` matches part of the email or display name in any case. */
+  async listUsers(query: {
+    q?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<AdminUserPage> {
+    const rows = await repo.listUsers(this.deps.db, {
+      search: query.q || undefined,
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const tail = page.at(-1);
+    return {
+      items: page.map(presentAdminUser),
+      nextCursor: rows.length > query.limit && tail ? encodeCursor(tail.created_at, tail.id) : null,
+    };
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   TestUser,
 } from '../../test/harness.js';
 import { FakeLlmServer } from '../../test/llm-fakes/fake-llm-server.js';
+import { buildCustomScenario } from '../../test/scenario-factory.js';
 
 const BASE = '/api/conversations';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -298,6 +299,64 @@ describe.each(testDatabases())('conversations with the offline tutor on $name', 
     expect(next.items[0]).toMatchObject({ id: first.id, messageCount: 3 });
     expect(next.items[0].lastMessage).toContain('es follow 1.');
     expect(next.nextCursor).toBeNull();
+  });
+
+  it('lists a scenario conversation under way with the progress of its own view, and free talk with none', async () => {
+    const user = await registerUser(t.app);
+    const scenario = await start(user);
+    await say(user, scenario.id, meet(1));
+    await say(user, scenario.id, 'es say goal-2-a');
+    t.clock.advance(1000);
+    const free = await user.request('POST', BASE, { mode: 'free', language: 'fr', level: 'A2', topic: 'food' });
+    const items = (await user.request('GET', BASE)).json().items as Json[];
+    expect(items.map((c) => c.id)).toEqual([free.json().id, scenario.id]);
+    expect(items[0]).toMatchObject({ mode: 'free', progress: null });
+    expect(items[1]!.progress).toMatchObject({
+      phaseIndex: 1,
+      completed: false,
+      phases: [
+        { id: 'phase-1', name: 'Phase 1', completed: true },
+        { id: 'phase-2', objectivesMet: ['goal-2-a'], objectivesRequired: 2, completed: false },
+        { id: 'phase-3', objectivesMet: [], completed: false },
+      ],
+    });
+    expect(items[1]!.progress).toEqual((await user.request('GET', `${BASE}/${scenario.id}`)).json().progress);
+  });
+
+  it('lists conversations on custom scenarios with their progress, and none once their scenario is deleted', async () => {
+    const user = await registerUser(t.app);
+    const custom = async (title: string) => {
+      const res = await user.request('POST', '/api/scenarios/custom', { scenario: buildCustomScenario({ title }) });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const kept = await custom('Kept');
+    const deleted = await custom('Deleted');
+    const onKept = await start(user, { scenarioId: kept });
+    await say(user, onKept.id, meet(1));
+    t.clock.advance(1000);
+    const againOnKept = await start(user, { scenarioId: kept });
+    t.clock.advance(1000);
+    const onDeleted = await start(user, { scenarioId: deleted });
+    const list = async () =>
+      new Map(((await user.request('GET', BASE)).json().items as Json[]).map((c) => [c.id, c.progress]));
+    const own = async (id: string) => (await user.request('GET', `${BASE}/${id}`)).json().progress;
+
+    let progress = await list();
+    expect(progress.get(onKept.id)).toMatchObject({
+      phaseIndex: 1,
+      phases: [{ completed: true }, { completed: false }],
+    });
+    expect(progress.get(onKept.id)).toEqual(await own(onKept.id));
+    expect(progress.get(againOnKept.id)).toMatchObject({ phaseIndex: 0, phases: [{ completed: false }, {}] });
+    expect(progress.get(onDeleted.id)).toEqual(await own(onDeleted.id));
+    expect(progress.get(onDeleted.id)).not.toBeNull();
+
+    expect((await user.request('DELETE', `/api/scenarios/custom/${deleted}`)).statusCode).toBe(204);
+    progress = await list();
+    expect(progress.get(onDeleted.id)).toBeNull();
+    expect(await own(onDeleted.id)).toBeNull();
+    expect(progress.get(onKept.id)).toEqual(await own(onKept.id));
   });
 
   it('translates a scenario word offline into English, and says plainly when it cannot', async () => {

@@ -53,6 +53,12 @@ export function presentConversation(
   };
 }
 
-export function presentListItem(row: ConversationRow, lastMessage: string | null): ConversationListItem {
-  return { ...base(row), progress: null, messageCount: row.message_count, lastMessage };
+/** A conversation in the list: the same progress as the whole view (null for free talk, or without the scenario). */
+export function presentListItem(
+  row: ConversationRow,
+  lastMessage: string | null,
+  scenario: ScenarioView | null,
+): ConversationListItem {
+  const progress = scenario ? scenarioProgress(scenario, JSON.parse(row.state_json) as ConversationState) : null;
+  return { ...base(row), progress, messageCount: row.message_count, lastMessage };
 }

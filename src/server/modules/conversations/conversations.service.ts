@@ -20,6 +20,7 @@ import { AiFailedError, AiUnavailableError, type AiGateway } from '../ai/gateway
 import { BudgetExhaustedError } from '../budget/budget.service.js';
 import type { CardService } from '../cards/cards.service.js';
 import type { LearningSessionService } from '../learning-sessions/learning-sessions.service.js';
+import { customView, languagesOf } from '../scenarios/scenarios.presenter.js';
 import type { ScenarioService } from '../scenarios/scenarios.service.js';
 import type { LlmTutor } from '../tutor/llm-tutor.js';
 import type { FreeTopic } from '../tutor/offline/free-topics.js';
@@ -141,13 +142,16 @@ export class ConversationService {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const rows = await this.deps.repo.list(this.db, userId, query.limit + 1, after);
     const page = rows.slice(0, query.limit);
-    const last = await this.deps.repo.lastMessages(
-      this.db,
-      page.map((r) => r.id),
-    );
+    const [last, scenarios] = await Promise.all([
+      this.deps.repo.lastMessages(
+        this.db,
+        page.map((r) => r.id),
+      ),
+      this.scenariosOfPage(userId, page),
+    ]);
     const tail = page.at(-1);
     return {
-      items: page.map((r) => presentListItem(r, last.get(r.id) ?? null)),
+      items: page.map((r) => presentListItem(r, last.get(r.id) ?? null, scenarios.get(r.id) ?? null)),
       nextCursor: rows.length > query.limit && tail ? encodeCursor(tail.started_at, tail.id) : null,
     };
   }
@@ -447,6 +451,30 @@ export class ConversationService {
     const row = await this.deps.repo.find(this.db, userId, id);
     if (!row) throw new NotFoundError('conversation');
     return row;
+  }
+
+  /**
+   * The scenario of each scenario conversation of a page of the list, by conversation id, for its progress:
+   * built-in ones from the catalogue, the custom ones in one query. As for a single conversation (`get`), a
+   * scenario the learner can no longer see, or that lost the conversation's language, is left out, and its
+   * conversations show no progress.
+   */
+  private async scenariosOfPage(userId: string, rows: ConversationRow[]): Promise<Map<string, ScenarioView>> {
+    const { scenarios, repo } = this.deps;
+    const byId = new Map<string, ScenarioView>();
+    const customIds: string[] = [];
+    for (const id of new Set(rows.map((r) => r.scenario_id))) {
+      if (id === null) continue;
+      if (scenarios.catalogue.get(id)) byId.set(id, await scenarios.get(userId, id));
+      else customIds.push(id);
+    }
+    for (const row of await repo.visibleCustomScenarios(this.db, userId, customIds)) byId.set(row.id, customView(row));
+    const result = new Map<string, ScenarioView>();
+    for (const row of rows) {
+      const scenario = row.scenario_id === null ? undefined : byId.get(row.scenario_id);
+      if (scenario && languagesOf(scenario).includes(row.language as TargetLanguage)) result.set(row.id, scenario);
+    }
+    return result;
   }
 
   private async scenarioOf(userId: string, row: ConversationRow): Promise<ScenarioView | null> {

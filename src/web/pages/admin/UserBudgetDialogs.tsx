@@ -13,7 +13,7 @@ import { useQuery } from '../../lib/use-query.js';
 import { BudgetForm } from './BudgetForm.js';
 
 /** "Lucía (lucia@example.com)", or the email alone when the name is the same. */
-export function userName(user: UserBudgetResponse['user']): string {
+export function userName(user: Pick<UserBudgetResponse['user'], 'displayName' | 'email'>): string {
   return user.displayName && user.displayName !== user.email ? `${user.displayName} (${user.email})` : user.email;
 }
 

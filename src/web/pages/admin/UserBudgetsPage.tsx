@@ -1,4 +1,5 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { AdminUser } from '../../../shared/auth.js';
 import type { UserBudgetResponse } from '../../../shared/budget.js';
 import { adminApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
@@ -10,14 +11,9 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
-import {
-  BUDGET_MODE_LABELS,
-  BUDGET_PERIOD_LABELS,
-  formatInstant,
-  formatUsd,
-  lastDays,
-} from '../../lib/budget-format.js';
+import { BUDGET_MODE_LABELS, BUDGET_PERIOD_LABELS, formatInstant, formatUsd } from '../../lib/budget-format.js';
 import { errorMessage } from '../../lib/form-errors.js';
+import { formatCount } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { EditBudgetDialog, ResetBudgetDialog, ResetHistoryDialog, userName } from './UserBudgetDialogs.js';
 
@@ -35,52 +31,143 @@ function describeBudget(entry: UserBudgetResponse): string {
   return `${formatUsd(b.limitUsd)} ${period} · ${BUDGET_MODE_LABELS[b.mode]}`;
 }
 
-/** Picks someone to give a budget: the users with AI usage in the last year (the API lists no other users). */
+const USER_PAGE_SIZE = 20;
+const SEARCH_DELAY_MS = 300;
+
+/** Pages of the user list fetched with "Load more", for one search. */
+interface MoreUsers {
+  q: string;
+  items: AdminUser[];
+  nextCursor: string | null;
+}
+
+/**
+ * Picks someone to give a budget: any account, found by part of the email or name, newest first. Someone who
+ * has a budget already is offered too (marked), and picking them edits it.
+ */
 function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; withBudget: Set<string> }) {
-  const user = useUser();
-  const users = useQuery('admin-usage-users', () =>
-    adminApi.usage({ groupBy: 'user', ...lastDays(365, user.timezone) }),
-  );
-  const candidates = (users.data?.groups ?? []).filter((g) => !withBudget.has(g.key));
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const searchTimer = useRef<number | undefined>(undefined);
+  const first = useQuery(`admin-users:${q}`, () => adminApi.users({ q: q || undefined, limit: USER_PAGE_SIZE }));
+  const [more, setMore] = useState<MoreUsers | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
   const [picked, setPicked] = useState('');
+
+  // What "Load more" added belongs to one search and one fetch of its first page.
+  const own = more?.q === q && first.status === 'success' ? more : null;
+  const users = first.data ? [...first.data.items, ...(own?.items ?? [])] : [];
+  const nextCursor = own ? own.nextCursor : (first.data?.nextCursor ?? null);
+  const selected = users.some((u) => u.id === picked) ? picked : (users[0]?.id ?? '');
+  const summary =
+    first.status !== 'success'
+      ? ''
+      : users.length === 0
+        ? q
+          ? `No user matches “${q}”.`
+          : 'There are no users yet.'
+        : nextCursor
+          ? `Showing the ${formatCount(users.length, 'newest user', 'newest users')}${q ? ' that match' : ''}.`
+          : `${formatCount(users.length, 'user', 'users')}${q ? (users.length === 1 ? ' matches' : ' match') : ''}, that’s all of them.`;
+
+  const searchNow = (value: string) => {
+    window.clearTimeout(searchTimer.current);
+    setMore(null);
+    setMoreError(null);
+    setQ(value.trim());
+  };
+  const onSearch = (value: string) => {
+    setSearch(value);
+    window.clearTimeout(searchTimer.current);
+    searchTimer.current = window.setTimeout(() => searchNow(value), SEARCH_DELAY_MS);
+  };
+  useEffect(() => () => window.clearTimeout(searchTimer.current), []);
+
+  const loadMore = async () => {
+    if (!nextCursor || loadingMore) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await adminApi.users({ q: q || undefined, limit: USER_PAGE_SIZE, cursor: nextCursor });
+      setMore({ q, items: [...(own?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+    } catch (err) {
+      setMoreError(errorMessage(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const id = picked || candidates[0]?.key;
-    if (id) onPick(id);
+    if (selected) onPick(selected);
   };
 
   return (
     <section className="card section" aria-labelledby="add-budget-heading">
       <h2 id="add-budget-heading">Give a user a budget</h2>
-      {users.status === 'error' && <ErrorAlert>{errorMessage(users.error)}</ErrorAlert>}
-      {users.status === 'loading' && !users.data && <PageLoading label="Loading users…" />}
-      {users.data &&
-        (candidates.length === 0 ? (
-          <p className="muted">
-            Every user who used the AI tutor in the last year already has a budget. Users appear here after their first
-            AI call.
+      <form
+        className="inline-form"
+        role="search"
+        aria-label="Find a user"
+        onSubmit={(e) => {
+          e.preventDefault();
+          searchNow(search);
+        }}
+      >
+        <FormField label="Find a user" hint="Part of an email address or a name.">
+          {(control) => (
+            <input
+              {...control}
+              name="q"
+              type="search"
+              value={search}
+              maxLength={200}
+              autoComplete="off"
+              onChange={(e) => onSearch(e.target.value)}
+            />
+          )}
+        </FormField>
+        <Button type="submit" variant="secondary">
+          Search
+        </Button>
+      </form>
+      {first.status === 'error' && <ErrorAlert>{errorMessage(first.error)}</ErrorAlert>}
+      {first.status === 'loading' && !first.data && <PageLoading label="Loading users…" />}
+      {first.status === 'success' && users.length === 0 && <p className="muted">{summary}</p>}
+      {users.length > 0 && (
+        <form className="inline-form" onSubmit={onSubmit}>
+          <FormField
+            label="User"
+            hint="Newest accounts first. Picking someone who has a budget already opens it to edit."
+          >
+            {(control) => (
+              <select {...control} name="user" value={selected} onChange={(e) => setPicked(e.target.value)}>
+                {users.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {withBudget.has(u.id) ? `${userName(u)} · has a budget` : userName(u)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+          <Button type="submit">Set budget…</Button>
+        </form>
+      )}
+      {users.length > 0 && (
+        <div className="load-more">
+          <p className="muted" aria-hidden="true">
+            {summary}
           </p>
-        ) : (
-          <form className="inline-form" onSubmit={onSubmit}>
-            <FormField label="User" hint="Users who used the AI tutor in the last year and have no budget yet.">
-              {(control) => (
-                <select
-                  {...control}
-                  name="user"
-                  value={picked || candidates[0]?.key}
-                  onChange={(e) => setPicked(e.target.value)}
-                >
-                  {candidates.map((g) => (
-                    <option key={g.key} value={g.key}>
-                      {g.label ?? g.key} ({formatUsd(g.costUsd)} spent)
-                    </option>
-                  ))}
-                </select>
-              )}
-            </FormField>
-            <Button type="submit">Set budget…</Button>
-          </form>
-        ))}
+          {nextCursor && (
+            <Button variant="secondary" size="small" busy={loadingMore} busyLabel="Loading…" onClick={loadMore}>
+              Load more users
+            </Button>
+          )}
+        </div>
+      )}
+      {moreError && <ErrorAlert>{moreError}</ErrorAlert>}
+      <StatusMessage className="visually-hidden">{summary}</StatusMessage>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { ConversationListItem } from '../../../shared/conversations.js';
+import type { ConversationListItem, ProgressView } from '../../../shared/conversations.js';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
 import type { CefrLevel } from '../../../shared/scenarios.js';
 import { type ConversationPage, conversationsApi } from '../../api/conversations.js';
@@ -17,6 +17,7 @@ import { conversationTitle, LEVEL_LABELS, LEVEL_LIST } from '../../lib/scenario-
 import { useFormSubmit } from '../../lib/use-form-submit.js';
 import { useQuery } from '../../lib/use-query.js';
 import '../scenarios/practice.css';
+import './conversations.css';
 
 const PAGE_SIZE = 20;
 const FREE_FIELDS = ['language', 'level', 'topic'] as const;
@@ -83,13 +84,47 @@ function FreeConversationForm() {
   );
 }
 
+/**
+ * Where a scenario under way stands: the phase in words and one bar segment per phase (filled when done, the
+ * current one partly, by the objectives met in it), as the conversation's own page shows it.
+ */
+function PhaseProgressInline({ progress, title }: { progress: ProgressView; title: string }) {
+  const total = progress.phases.length;
+  const done = progress.phases.filter((p) => p.completed).length;
+  const current = progress.completed ? -1 : Math.min(progress.phaseIndex, total - 1);
+  return (
+    <span className="conversation-progress">
+      <span>{progress.completed ? `All ${total} phases done` : `Phase ${current + 1} of ${total}`}</span>
+      <span
+        className="phase-bar conversation-phase-bar"
+        role="progressbar"
+        aria-label={`Phases completed in ${title}`}
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-valuetext={`${done} of ${formatCount(total, 'phase', 'phases')} completed`}
+      >
+        {progress.phases.map((p, i) => {
+          const share = p.completed
+            ? 1
+            : i === current
+              ? Math.min(1, p.objectivesMet.length / Math.max(1, p.objectivesRequired))
+              : 0;
+          return (
+            <span key={p.id} className="phase-bar-segment">
+              <span className="phase-bar-fill" style={{ width: `${Math.round(share * 100)}%` }} />
+            </span>
+          );
+        })}
+      </span>
+    </span>
+  );
+}
+
 function ConversationItem({ item, timeZone }: { item: ConversationListItem; timeZone: string }) {
-  // The list's items carry no progress; an ended scenario has it in its summary.
-  const phases = item.summary
-    ? { done: item.summary.phasesCompleted, total: item.summary.phasesTotal }
-    : item.progress
-      ? { done: item.progress.phases.filter((p) => p.completed).length, total: item.progress.phases.length }
-      : null;
+  // An ended scenario counts its phases in its summary; one under way shows its progress (free talk has none).
+  const ended = item.summary ? { done: item.summary.phasesCompleted, total: item.summary.phasesTotal } : null;
+  const underWay = !item.summary && item.progress && item.progress.phases.length > 0 ? item.progress : null;
   return (
     <li className="conversation-item" data-conversation-id={item.id}>
       <div className="conversation-item-main">
@@ -104,10 +139,13 @@ function ConversationItem({ item, timeZone }: { item: ConversationListItem; time
           <span>
             {languageName(item.language)} · {item.level}
           </span>
-          {item.mode === 'scenario' && phases && phases.total > 0 && (
+          {item.mode === 'scenario' && ended && ended.total > 0 && (
             <span>
-              {phases.done}/{phases.total} phases
+              {ended.done}/{ended.total} phases
             </span>
+          )}
+          {item.mode === 'scenario' && underWay && (
+            <PhaseProgressInline progress={underWay} title={conversationTitle(item)} />
           )}
           <span>{formatCount(item.messageCount, 'message', 'messages')}</span>
         </p>
