@@ -3,7 +3,7 @@ import { TARGET_LANGUAGES } from './languages.js';
 
 export const IMPORT_FORMATS = ['csv', 'tsv', 'apkg'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-export const EXPORT_FORMATS = ['csv', 'tsv'] as const;
+export const EXPORT_FORMATS = ['csv', 'tsv', 'apkg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The largest file the import accepts, in bytes. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
-import { strToU8, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_MAX_BYTES } from '../../../shared/card-transfer.js';
 import { testDatabases } from '../../test/databases.js';
@@ -285,7 +285,7 @@ describe.each(testDatabases())('card import and export on $name', (kind) => {
 
     it('refuses an export without a known format or language', async () => {
       const user = await registerUser(t.app);
-      for (const query of ['format=apkg&language=es', 'format=csv', 'language=es']) {
+      for (const query of ['format=xlsx&language=es', 'format=csv', 'language=es']) {
         expect((await user.request('GET', `${BASE}/export?${query}`)).statusCode).toBe(400);
       }
     });
@@ -494,6 +494,200 @@ describe.each(testDatabases())('card import and export on $name', (kind) => {
       const user = await registerUser(t.app);
       expect(await refused(user, file(), { format: 'apkg', type: 'application/octet-stream' })).toContain(problem);
       expect(await cards(user)).toEqual([]);
+    });
+  });
+
+  describe('Anki package export', () => {
+    const APKG = { format: 'apkg', type: 'application/octet-stream' };
+
+    /** The exported package's collection, opened as Anki opens it. */
+    function collectionOf(apkgBytes: Buffer) {
+      const files = unzipSync(apkgBytes);
+      expect(strFromU8(files.media!)).toBe('{}');
+      const db = new SQLite(Buffer.from(files['collection.anki2']!));
+      try {
+        const notes = db.prepare('select id, flds, tags from notes order by id').all() as {
+          id: number;
+          flds: string;
+          tags: string;
+        }[];
+        const cards = db.prepare('select nid, type, queue, reps, lapses, data from cards').all() as {
+          nid: number;
+          type: number;
+          queue: number;
+          reps: number;
+          lapses: number;
+          data: string;
+        }[];
+        const col = db.prepare('select decks from col').all() as { decks: string }[];
+        const revlog = db.prepare('select id from revlog').all() as { id: number }[];
+        const byTerm = new Map(
+          notes.map((n) => [n.flds.split('\x1f')[0]!, { ...n, card: cards.find((c) => c.nid === n.id)! }]),
+        );
+        return { notes, cards, col, revlog, byTerm };
+      } finally {
+        db.close();
+      }
+    }
+
+    async function exportApkg(user: TestUser, language = 'es') {
+      const res = await user.request('GET', `${BASE}/export?format=apkg&language=${language}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res;
+    }
+
+    async function add(user: TestUser, body: Json): Promise<Json> {
+      const res = await user.request('POST', BASE, { language: 'es', ...body });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as Json;
+    }
+
+    async function rate(user: TestUser, card: Json, rating: string) {
+      const res = await user.request('POST', '/api/review/answers', {
+        cardId: card.id,
+        rating,
+        answerId: randomUUID(),
+        durationMs: 3000,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as Json;
+    }
+
+    it('exports cards in every state with tags and history as an .apkg that imports into another account with the same memory state', async () => {
+      const user = await registerUser(t.app);
+      const other = await registerUser(t.app);
+      const start = t.clock.now();
+      try {
+        await add(user, {
+          term: 'hola',
+          translation: 'hello',
+          tags: ['greeting', 'a1'],
+          contextSentence: '¡Hola, Ana!',
+          contextTranslation: 'Hi, Ana!',
+        });
+        const gato = await add(user, { term: 'gato', translation: 'cat', tags: ['animals'] });
+        const perro = await add(user, { term: 'perro', translation: 'dog', tags: ['animals'] });
+        const casa = await add(user, { term: 'casa', translation: 'house' });
+        const libro = await add(user, { term: 'libro', translation: 'book & more' });
+        await rate(user, gato, 'again');
+        await rate(user, perro, 'good');
+        await rate(user, casa, 'good');
+        await rate(user, libro, 'easy');
+        t.clock.advance(10 * 60_000);
+        await rate(user, casa, 'good');
+        const graduated = await rate(user, perro, 'good');
+        t.clock.set(graduated.due as string);
+        await rate(user, perro, 'again');
+        const suspend = await user.request('PATCH', `${BASE}/${casa.id}`, { suspended: true });
+        expect(suspend.statusCode, suspend.body).toBe(200);
+
+        const mine = await cards(user);
+        expect(mine.map((c) => [c.term, c.state, c.suspended])).toEqual([
+          ['casa', 'review', true],
+          ['gato', 'learning', false],
+          ['hola', 'new', false],
+          ['libro', 'review', false],
+          ['perro', 'relearning', false],
+        ]);
+
+        const res = await exportApkg(user);
+        const day = t.clock.now().toISOString().slice(0, 10);
+        expect(res.headers['content-type']).toBe('application/octet-stream');
+        expect(res.headers['content-disposition']).toBe(`attachment; filename="cards-es-${day}.apkg"`);
+
+        // What Anki gets: the cards' scheduling, memory state and every answer.
+        const anki = collectionOf(res.rawPayload);
+        expect(Object.values(JSON.parse(anki.col[0]!.decks)).map((d) => (d as Json).name)).toContain(
+          'Language Tutor::Spanish',
+        );
+        expect(anki.byTerm.get('hola')).toMatchObject({
+          flds: 'hola\x1fhello\x1f¡Hola, Ana!\x1fHi, Ana!',
+          tags: ' greeting a1 ',
+          card: { type: 0, queue: 0, data: '{}' },
+        });
+        expect(anki.byTerm.get('casa')!.card).toMatchObject({ type: 2, queue: -1, reps: 2 });
+        expect(anki.byTerm.get('gato')!.card).toMatchObject({ type: 1, queue: 1, reps: 1 });
+        expect(anki.byTerm.get('perro')!.card).toMatchObject({ type: 3, queue: 1, reps: 3, lapses: 1 });
+        expect(anki.byTerm.get('libro')!.flds).toBe('libro\x1fbook &amp; more\x1f\x1f');
+        const perroMine = mine.find((c) => c.term === 'perro')!;
+        expect(JSON.parse(anki.byTerm.get('perro')!.card.data)).toEqual({
+          s: perroMine.stability,
+          d: perroMine.difficulty,
+        });
+        expect(anki.revlog).toHaveLength(7);
+        expect(new Set(anki.revlog.map((r) => r.id)).size).toBe(7);
+
+        // Back through the import, into another account.
+        expect(await importOk(other, res.rawPayload, APKG)).toEqual({ created: 5, existing: 0, rejected: [] });
+        const theirs = await cards(other);
+        expect(summary(theirs)).toEqual(
+          summary(mine).map((c) => ({ ...c, context: null })), // the import reads the first two fields only
+        );
+        for (const [i, card] of theirs.entries()) {
+          const original = mine[i]!;
+          expect(card).toMatchObject({
+            term: original.term,
+            state: original.state,
+            reps: original.reps,
+            lapses: original.lapses,
+            source: 'import',
+          });
+          expect(card.stability as number).toBeCloseTo(original.stability as number, 4);
+          expect(card.difficulty as number).toBeCloseTo(original.difficulty as number, 4);
+          if (original.state === 'new') continue; // due when imported, as every new card
+          // Answers in the same millisecond were moved apart by 1 ms to give Anki unique revlog ids.
+          expect(Math.abs(Date.parse(card.due as string) - Date.parse(original.due as string))).toBeLessThan(1000);
+        }
+        const logs = await t.database.db
+          .selectFrom('review_logs')
+          .select('answer_id')
+          .where('user_id', '=', other.id)
+          .execute();
+        expect(logs).toHaveLength(7);
+      } finally {
+        t.clock.set(start);
+      }
+    });
+
+    it('exports only the caller’s cards of the language asked for', async () => {
+      const user = await registerUser(t.app);
+      const other = await registerUser(t.app);
+      await add(user, { term: 'mío', translation: 'mine' });
+      await user.request('POST', BASE, { language: 'fr', term: 'chien', translation: 'dog' });
+      await add(other, { term: 'tuyo', translation: 'yours' });
+      const theirs = await add(other, { term: 'nuestro', translation: 'ours' });
+      await rate(other, theirs, 'good');
+
+      const anki = collectionOf((await exportApkg(user)).rawPayload);
+      expect(anki.notes.map((n) => n.flds.split('\x1f')[0])).toEqual(['mío']);
+      expect(anki.revlog).toEqual([]);
+      const french = collectionOf((await exportApkg(user, 'fr')).rawPayload);
+      expect(french.notes.map((n) => n.flds.split('\x1f')[0])).toEqual(['chien']);
+      expect(Object.values(JSON.parse(french.col[0]!.decks)).map((d) => (d as Json).name)).toContain(
+        'Language Tutor::French',
+      );
+    });
+
+    it('exports a language without cards as a valid empty collection that imports as nothing', async () => {
+      const user = await registerUser(t.app);
+      const other = await registerUser(t.app);
+      const res = await exportApkg(user, 'de');
+      const anki = collectionOf(res.rawPayload);
+      expect(anki.col).toHaveLength(1);
+      expect([anki.notes, anki.cards, anki.revlog]).toEqual([[], [], []]);
+      expect(await importOk(other, res.rawPayload, APKG)).toEqual({ created: 0, existing: 0, rejected: [] });
+    });
+
+    it('describes the three export formats and their content types in the OpenAPI document', async () => {
+      const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+      const route = doc.paths['/api/cards/export'].get;
+      const format = route.parameters.find((p: { name: string }) => p.name === 'format');
+      expect(format.schema.enum).toEqual(['csv', 'tsv', 'apkg']);
+      expect(route.responses['200'].content).toEqual({
+        'text/csv; charset=utf-8': { schema: { type: 'string' } },
+        'text/tab-separated-values; charset=utf-8': { schema: { type: 'string' } },
+        'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+      });
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DB, ReviewLogsTable } from '../../db/schema.js';
+import type { CardsTable, DB, ReviewLogsTable } from '../../db/schema.js';
 
 export type ReviewLogRow = Selectable<ReviewLogsTable>;
 export interface ExportRow {
@@ -8,6 +8,35 @@ export interface ExportRow {
   context_sentence: string | null;
   tags: string;
 }
+
+/** What an Anki package carries of a card: its fields, tags, suspension and memory state. */
+export type ApkgCardRow = Pick<
+  Selectable<CardsTable>,
+  | 'id'
+  | 'term'
+  | 'translation'
+  | 'context_sentence'
+  | 'context_translation'
+  | 'tags'
+  | 'suspended'
+  | 'state'
+  | 'due'
+  | 'stability'
+  | 'difficulty'
+  | 'elapsed_days'
+  | 'scheduled_days'
+  | 'learning_steps'
+  | 'reps'
+  | 'lapses'
+  | 'last_reviewed_at'
+  | 'created_at'
+  | 'updated_at'
+>;
+/** An answer as an Anki package carries it. */
+export type ApkgLogRow = Pick<
+  ReviewLogRow,
+  'card_id' | 'rating' | 'reviewed_at' | 'duration_ms' | 'card_before' | 'card_after'
+>;
 
 /** Review logs per INSERT: 16 columns each keeps a statement well under both databases' parameter limits. */
 const LOGS_PER_INSERT = 500;
@@ -25,6 +54,50 @@ export function createCardTransferRepository() {
         .orderBy('created_at')
         .orderBy('term')
         .orderBy('id')
+        .execute();
+    },
+
+    /** One language's cards of a user with their memory state, oldest first (as listForExport orders them). */
+    listForApkg(db: Kysely<DB>, userId: string, language: string): Promise<ApkgCardRow[]> {
+      return db
+        .selectFrom('cards')
+        .select([
+          'id',
+          'term',
+          'translation',
+          'context_sentence',
+          'context_translation',
+          'tags',
+          'suspended',
+          'state',
+          'due',
+          'stability',
+          'difficulty',
+          'elapsed_days',
+          'scheduled_days',
+          'learning_steps',
+          'reps',
+          'lapses',
+          'last_reviewed_at',
+          'created_at',
+          'updated_at',
+        ])
+        .where('user_id', '=', userId)
+        .where('language', '=', language)
+        .orderBy('created_at')
+        .orderBy('term')
+        .orderBy('id')
+        .execute();
+    },
+
+    /** A user's answers to one language's cards, in the order they were given. */
+    listLogsForApkg(db: Kysely<DB>, userId: string, language: string): Promise<ApkgLogRow[]> {
+      return db
+        .selectFrom('review_logs')
+        .select(['card_id', 'rating', 'reviewed_at', 'duration_ms', 'card_before', 'card_after'])
+        .where('user_id', '=', userId)
+        .where('language', '=', language)
+        .orderBy('seq')
         .execute();
     },
 

@@ -17,6 +17,10 @@ const errors = errorResponses(400, 401, 403, 413, 415);
 /** The content types an import body may have; each is read as raw bytes, whatever the format. */
 const FILE_TYPES = ['text/csv', 'text/tab-separated-values', 'text/plain', 'application/octet-stream'];
 const LIMIT_MB = IMPORT_MAX_BYTES / 1024 / 1024;
+/** The bytes of an .apkg (sent as they are, never serialised); described in OpenAPI as a binary string. */
+const ApkgBytes = z
+  .custom<Uint8Array>((value) => value instanceof Uint8Array)
+  .meta({ type: 'string', format: 'binary' });
 
 /**
  * Import and export of cards as files. The import takes the file itself as the request body (no multipart
@@ -80,15 +84,34 @@ export function cardTransferRoutes(transfer: CardTransferService, authn: Authent
       {
         schema: {
           tags,
-          summary: 'Download one language’s cards as a CSV or TSV file (term, translation, context, tags)',
-          description: 'The file the import reads back: same header, UTF-8 (CSV with a BOM), CRLF line ends.',
+          summary: 'Download one language’s cards as a CSV or TSV file, or as an Anki deck package (.apkg)',
+          description:
+            'CSV/TSV: the file the import reads back (term, translation, context, tags): same header, UTF-8 (CSV ' +
+            'with a BOM), CRLF line ends.\n\n' +
+            '.apkg: a deck package every Anki version imports (a legacy `collection.anki2` collection), each card a ' +
+            'note of the note type “Language Tutor” (fields Term, Translation, Context, Context translation) in the ' +
+            'deck “Language Tutor::<language>”, with its tags (spaces become `_`), suspension, scheduling (state, ' +
+            'due day in your time zone and day boundary, interval, reps, lapses), FSRS memory state (stability and ' +
+            'difficulty in the card’s `data`) and every answer in the review log. The deck’s options preset has ' +
+            'your learning steps, daily limits and desired retention. Importing it here replays that review log, ' +
+            'so the cards keep their memory state.',
           querystring: ExportQuerySchema,
-          response: { 200: z.string(), ...errors },
+          response: {
+            200: {
+              description: 'The file, as an attachment named `cards-<language>-<date>.<format>`',
+              content: {
+                'text/csv; charset=utf-8': { schema: z.string() },
+                'text/tab-separated-values; charset=utf-8': { schema: z.string() },
+                'application/octet-stream': { schema: ApkgBytes },
+              },
+            },
+            ...errors,
+          },
         },
       },
       async (request, reply) => {
         const { format, language } = request.query;
-        const file = await transfer.exportFile(principalOf(request).user.id, format, language);
+        const file = await transfer.exportFile(principalOf(request).user, format, language);
         return reply
           .header('content-type', file.contentType)
           .header('content-disposition', `attachment; filename="${file.filename}"`)

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { ExportFormat, ImportFormat, ImportResult, RejectedRow } from '../../../shared/card-transfer.js';
 import { BULK_MAX, type Card, type CreateCardBody, CreateCardBodySchema } from '../../../shared/cards.js';
-import type { TargetLanguage } from '../../../shared/languages.js';
+import { LANGUAGE_NAMES, type TargetLanguage } from '../../../shared/languages.js';
+import { DEFAULT_REVIEW_SETTINGS } from '../../../shared/review.js';
 import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
@@ -10,9 +11,10 @@ import type { CardService } from '../cards/cards.service.js';
 import { termKey } from '../cards/term-key.js';
 import type { ReviewRepository } from '../review/review.repository.js';
 import { schedulerForSettings } from '../review/review.service.js';
-import { newMemoryState, type Scheduler } from '../review/scheduler.js';
+import { type MemoryState, newMemoryState, type Scheduler } from '../review/scheduler.js';
 import { type AnkiReview, readApkg } from './apkg.js';
-import type { CardTransferRepository, ReviewLogRow } from './card-transfer.repository.js';
+import { type ApkgCard, type ApkgReview, writeApkg } from './apkg-export.js';
+import type { ApkgCardRow, CardTransferRepository, ReviewLogRow } from './card-transfer.repository.js';
 import { parseCardsCsv, serialiseCardsCsv } from './csv.js';
 
 export interface CardTransferServiceDeps {
@@ -43,13 +45,33 @@ interface ValidRow {
 export interface ExportFile {
   filename: string;
   contentType: string;
-  body: string;
+  /** Text for CSV/TSV, the zip's bytes for .apkg. */
+  body: string | Uint8Array;
 }
+
+/** Whose cards are exported: an Anki package counts its days in the learner's time zone. */
+export interface Learner {
+  id: string;
+  timezone: string;
+}
+
+const memoryOf = (row: ApkgCardRow): MemoryState => ({
+  state: row.state,
+  due: row.due,
+  stability: row.stability,
+  difficulty: row.difficulty,
+  elapsed_days: row.elapsed_days,
+  scheduled_days: row.scheduled_days,
+  learning_steps: row.learning_steps,
+  reps: row.reps,
+  lapses: row.lapses,
+  last_reviewed_at: row.last_reviewed_at,
+});
 
 const identity = (language: string, term: string) => JSON.stringify([language, termKey(term, language)]);
 
 /**
- * Importing cards from CSV, TSV and Anki packages, and exporting them as CSV or TSV. An import is one
+ * Importing cards from CSV, TSV and Anki packages, and exporting them as CSV, TSV or Anki packages. An import is one
  * transaction: a file refused for its structure writes nothing; rows refused for their values are reported
  * with their line and the rest imported. Imported Anki cards keep their memory state by replaying their review
  * history through the learner's FSRS scheduler.
@@ -179,9 +201,17 @@ export class CardTransferService {
     return schedulerForSettings(await this.deps.review.findSettings(trx, userId));
   }
 
-  /** One language's cards as a CSV (comma, with a BOM so spreadsheet programs read UTF-8) or TSV file. */
-  async exportFile(userId: string, format: ExportFormat, language: TargetLanguage): Promise<ExportFile> {
-    const rows = await this.deps.repo.listForExport(this.deps.database.db, userId, language);
+  /**
+   * One language's cards as a CSV (comma, with a BOM so spreadsheet programs read UTF-8) or TSV file, or as an
+   * Anki package carrying their memory state and answers.
+   */
+  async exportFile(learner: Learner, format: ExportFormat, language: TargetLanguage): Promise<ExportFile> {
+    const day = this.deps.clock.now().toISOString().slice(0, 10);
+    const filename = `cards-${language}-${day}.${format}`;
+    if (format === 'apkg') {
+      return { filename, contentType: 'application/octet-stream', body: await this.exportApkg(learner, language) };
+    }
+    const rows = await this.deps.repo.listForExport(this.deps.database.db, learner.id, language);
     const text = serialiseCardsCsv(
       rows.map((r) => ({
         term: r.term,
@@ -191,11 +221,59 @@ export class CardTransferService {
       })),
       format === 'csv' ? ',' : '\t',
     );
-    const day = this.deps.clock.now().toISOString().slice(0, 10);
     return {
-      filename: `cards-${language}-${day}.${format}`,
+      filename,
       contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'text/tab-separated-values; charset=utf-8',
       body: format === 'csv' ? `\uFEFF${text}` : text,
     };
+  }
+
+  private async exportApkg(learner: Learner, language: TargetLanguage): Promise<Uint8Array> {
+    const { database, repo, review, clock } = this.deps;
+    // One snapshot, so every card's state is the one its logged answers lead to.
+    const { rows, logs, settings } = await database.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => ({
+        rows: await repo.listForApkg(trx, learner.id, language),
+        logs: await repo.listLogsForApkg(trx, learner.id, language),
+        settings: await review.findSettings(trx, learner.id),
+      }));
+    const reviews = new Map<string, ApkgReview[]>();
+    for (const log of logs) {
+      const list = reviews.get(log.card_id) ?? [];
+      list.push({
+        rating: log.rating,
+        reviewedAt: log.reviewed_at,
+        durationMs: log.duration_ms,
+        before: JSON.parse(log.card_before) as MemoryState,
+        after: JSON.parse(log.card_after) as MemoryState,
+      });
+      reviews.set(log.card_id, list);
+    }
+    const cards: ApkgCard[] = rows.map((row) => ({
+      id: row.id,
+      term: row.term,
+      translation: row.translation,
+      contextSentence: row.context_sentence,
+      contextTranslation: row.context_translation,
+      tags: JSON.parse(row.tags) as string[],
+      suspended: row.suspended === 1,
+      memory: memoryOf(row),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      reviews: reviews.get(row.id) ?? [],
+    }));
+    return writeApkg(cards, {
+      languageName: LANGUAGE_NAMES[language],
+      timezone: learner.timezone,
+      dayBoundaryHour: settings?.day_boundary_hour ?? DEFAULT_REVIEW_SETTINGS.dayBoundaryHour,
+      learningSteps: settings?.learning_steps ?? DEFAULT_REVIEW_SETTINGS.learningSteps,
+      relearningSteps: settings?.relearning_steps ?? DEFAULT_REVIEW_SETTINGS.relearningSteps,
+      newPerDay: settings?.new_per_day ?? DEFAULT_REVIEW_SETTINGS.newCardsPerDay,
+      reviewsPerDay: settings?.max_reviews_per_day ?? DEFAULT_REVIEW_SETTINGS.maxReviewsPerDay,
+      desiredRetention: settings?.desired_retention ?? DEFAULT_REVIEW_SETTINGS.desiredRetention,
+      now: clock.now(),
+    });
   }
 }

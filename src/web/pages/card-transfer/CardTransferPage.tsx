@@ -16,7 +16,14 @@ const IMPORT_FORMAT_LABELS: Record<ImportFormat, string> = {
   apkg: 'Anki deck (.apkg)',
 };
 const IMPORT_FORMAT_LIST = Object.keys(IMPORT_FORMAT_LABELS) as ImportFormat[];
-const EXPORT_FORMAT_LIST: readonly ExportFormat[] = ['csv', 'tsv'];
+const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
+  csv: 'CSV (comma-separated)',
+  tsv: 'TSV (tab-separated)',
+  apkg: 'Anki deck (.apkg)',
+};
+const EXPORT_FORMAT_LIST = Object.keys(EXPORT_FORMAT_LABELS) as ExportFormat[];
+/** What the download link calls the file. */
+const EXPORT_FILE_NAMES: Record<ExportFormat, string> = { csv: 'CSV', tsv: 'TSV', apkg: 'Anki deck' };
 const ACCEPT: Record<ImportFormat, string> = {
   csv: '.csv,text/csv,text/plain',
   tsv: '.tsv,.tab,.txt,text/tab-separated-values,text/plain',
@@ -258,7 +265,8 @@ function ExportSection({ initialLanguage }: { initialLanguage: TargetLanguage })
     <section className="card card-form section" aria-labelledby="export-heading">
       <h2 id="export-heading">Export cards</h2>
       <p className="muted transfer-intro">
-        Download one language’s cards (term, translation, context, tags) as a file this page can import again.
+        Download one language’s cards (term, translation, context, tags) as a file this page can import again. An Anki
+        deck also carries each card’s review history and memory state, for Anki or for importing here.
       </p>
       <div className="transfer-grid">
         <FormField label="Language">
@@ -272,15 +280,18 @@ function ExportSection({ initialLanguage }: { initialLanguage: TargetLanguage })
               value={format}
               onChange={(e) => setFormat(EXPORT_FORMAT_LIST.find((f) => f === e.target.value) ?? 'csv')}
             >
-              <option value="csv">CSV (comma-separated)</option>
-              <option value="tsv">TSV (tab-separated)</option>
+              {EXPORT_FORMAT_LIST.map((f) => (
+                <option key={f} value={f}>
+                  {EXPORT_FORMAT_LABELS[f]}
+                </option>
+              ))}
             </select>
           )}
         </FormField>
       </div>
       <div className="form-actions">
         <a className="btn btn-secondary" href={cardTransferApi.exportUrl(format, language)} download>
-          Download {languageName(language)} {format.toUpperCase()}
+          Download {languageName(language)} {EXPORT_FILE_NAMES[format]}
         </a>
       </div>
     </section>
