@@ -100,6 +100,14 @@ export function createBudgetRepository(dialect: Dialect) {
         .executeTakeFirst();
     },
 
+    findUsers(db: Kysely<DB>, ids: string[]): Promise<BudgetUserRow[]> {
+      return db
+        .selectFrom('users')
+        .select(['id', 'email', 'display_name', 'timezone', 'role'])
+        .where('id', 'in', ids)
+        .execute();
+    },
+
     async findBudgets(db: Kysely<DB>, ids: string[]): Promise<BudgetRow[]> {
       const rows = await db.selectFrom('budgets').selectAll().where('id', 'in', ids).orderBy('id').execute();
       return rows.map(budgetRow);
@@ -243,8 +251,8 @@ export function createBudgetRepository(dialect: Dialect) {
       return num(row?.total as number | string | null | undefined);
     },
 
-    insertReservation(db: Kysely<DB>, row: ReservationRow): Promise<unknown> {
-      return db.insertInto('budget_reservations').values(row).execute();
+    async insertReservations(db: Kysely<DB>, rows: ReservationRow[]): Promise<void> {
+      if (rows.length > 0) await db.insertInto('budget_reservations').values(rows).execute();
     },
 
     async insertHolds(db: Kysely<DB>, rows: HoldRow[]): Promise<void> {

@@ -1,12 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BudgetInput } from '../../../shared/budget.js';
 import { DomainError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { testDatabases } from '../../test/databases.js';
-import { registerUser, startTestApp, type TestApp } from '../../test/harness.js';
+import { buildApp } from '../../app.js';
+import { randomIds } from '../../lib/ids.js';
+import { registerUser, sharedSpelling, startTestApp, testConfig, type TestApp } from '../../test/harness.js';
+import { createBudgetRepository } from './budget.repository.js';
 import {
   alertLevelOf,
   BudgetExhaustedError,
-  type BudgetService,
+  BudgetService,
   projectMicros,
   type UsageAttempt,
 } from './budget.service.js';
@@ -598,6 +601,78 @@ describe.each(testDatabases())('budget concurrency on $name', (kind) => {
     expect(status.global!.reservedUsd).toBe(0);
     await svc.deleteGlobal();
   });
+  it('admits a burst of calls from several users in arrival order, each seeing the calls before it', async () => {
+    const svc = t.app.services.budget;
+    const { userId: tight } = await nearlySpent('block', false); // room for 4 calls of MAX, then blocked
+    const free = (await registerUser(t.app)).id;
+    const transactions = vi.spyOn(t.database, 'writeTransaction');
+    const calls = Array.from({ length: 24 }, (_, i) => {
+      const userId = i % 3 === 0 ? free : i % 3 === 1 ? tight : 'nobody';
+      return svc.reserve({ userId, maxCostMicros: MAX, requestId: `burst-${i}` }).then(
+        (r) => ({ userId, outcome: 'admitted', id: r.reservationId }),
+        (err: unknown) => ({
+          userId,
+          outcome: err instanceof BudgetExhaustedError ? 'blocked' : err instanceof NotFoundError ? 'no-user' : 'x',
+          id: null,
+        }),
+      );
+    });
+    const results = await Promise.all(calls);
+    // The 24 calls arrived in one turn of the event loop: they are decided together, in one transaction.
+    expect(transactions).toHaveBeenCalledTimes(1);
+    transactions.mockRestore();
+    const of = (userId: string) => results.filter((r) => r.userId === userId).map((r) => r.outcome);
+    expect(of(free)).toEqual(Array(8).fill('admitted'));
+    expect(of(tight)).toEqual([...Array(4).fill('admitted'), ...Array(4).fill('blocked')]);
+    expect(of('nobody')).toEqual(Array(8).fill('no-user'));
+    expect(new Set(results.flatMap((r) => r.id ?? [])).size).toBe(12);
+    const status = await svc.status(tight);
+    expect(status.user!.reservedUsd * 1e6).toBe(4 * MAX);
+  });
+
+  // PostgreSQL only: two SQLite connections in one thread deadlock (the second's BEGIN IMMEDIATE blocks the thread
+  // the first needs to commit); across processes SQLite's write lock serialises them.
+  it.runIf(kind.name === 'postgres')(
+    'two processes admitting at once over one database still never overspend (the period row is locked)',
+    async () => {
+      const persistent = await kind.openPersistent();
+      const shared = persistent.reopen();
+      const a = await buildApp(testConfig(), { database: shared, clock: t.clock, spelling: sharedSpelling() });
+      const secondDatabase = persistent.reopen();
+      const b = new BudgetService({
+        database: secondDatabase,
+        repo: createBudgetRepository(secondDatabase.dialect),
+        clock: t.clock,
+        ids: randomIds,
+      });
+      try {
+        // Whether two transactions overlap is up to timing, so several learners each get a burst from both.
+        for (let round = 0; round < 8; round++) {
+          const user = await registerUser(a);
+          const input = { period: 'monthly' as const, limitUsd: LIMIT / 1e6, mode: 'block' as const };
+          await a.services.budget.putUserBudget(user.id, input, ADMIN);
+          const seed = await a.services.budget.reserve({ userId: user.id, maxCostMicros: 0, requestId: 'seed' });
+          await a.services.budget.settle(seed.reservationId, [attempt(user.id, LIMIT - 100_000)]);
+          const both = [a.services.budget, b];
+          const outcomes = await Promise.all(
+            Array.from({ length: 40 }, (_, i) =>
+              both[i % 2]!.reserve({ userId: user.id, maxCostMicros: MAX, requestId: `two-${i}` }).then(
+                () => 'admitted',
+                (err: unknown) => (err instanceof BudgetExhaustedError ? 'blocked' : Promise.reject(err)),
+              ),
+            ),
+          );
+          expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(4);
+          expect((await b.status(user.id)).user!.reservedUsd * 1e6).toBe(4 * MAX);
+        }
+      } finally {
+        await a.close();
+        await shared.close();
+        await secondDatabase.close();
+        await persistent.drop();
+      }
+    },
+  );
 });
 
 describe('budget rules', () => {
