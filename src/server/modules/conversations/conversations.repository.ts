@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ConversationMessagesTable, ConversationsTable, DB } from '../../db/schema.js';
-import type { CustomScenarioRow } from '../scenarios/scenarios.repository.js';
 
 export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<ConversationMessagesTable>;
@@ -105,15 +104,6 @@ export function createConversationsRepository(dialect: 'sqlite' | 'postgres') {
      * The custom scenarios among `ids` that the user may see (their own, or anybody's public one: the rule of
      * the scenarios repository's `findVisible`), in one query for a whole page of the list.
      */
-    visibleCustomScenarios(db: Kysely<DB>, userId: string, ids: string[]): Promise<CustomScenarioRow[]> {
-      if (ids.length === 0) return Promise.resolve([]);
-      return db
-        .selectFrom('custom_scenarios')
-        .selectAll()
-        .where('id', 'in', ids)
-        .where((eb) => eb.or([eb('owner_id', '=', userId), eb('visibility', '=', 'public')]))
-        .execute();
-    },
   };
 }
 

@@ -20,7 +20,7 @@ import { AiFailedError, AiUnavailableError, type AiGateway } from '../ai/gateway
 import { BudgetExhaustedError } from '../budget/budget.service.js';
 import type { CardService } from '../cards/cards.service.js';
 import type { LearningSessionService } from '../learning-sessions/learning-sessions.service.js';
-import { customView, languagesOf } from '../scenarios/scenarios.presenter.js';
+import { languagesOf } from '../scenarios/scenarios.presenter.js';
 import type { ScenarioService } from '../scenarios/scenarios.service.js';
 import type { LlmTutor } from '../tutor/llm-tutor.js';
 import type { FreeTopic } from '../tutor/offline/free-topics.js';
@@ -460,15 +460,10 @@ export class ConversationService {
    * conversations show no progress.
    */
   private async scenariosOfPage(userId: string, rows: ConversationRow[]): Promise<Map<string, ScenarioView>> {
-    const { scenarios, repo } = this.deps;
-    const byId = new Map<string, ScenarioView>();
-    const customIds: string[] = [];
-    for (const id of new Set(rows.map((r) => r.scenario_id))) {
-      if (id === null) continue;
-      if (scenarios.catalogue.get(id)) byId.set(id, await scenarios.get(userId, id));
-      else customIds.push(id);
-    }
-    for (const row of await repo.visibleCustomScenarios(this.db, userId, customIds)) byId.set(row.id, customView(row));
+    const byId = await this.deps.scenarios.getMany(
+      userId,
+      rows.flatMap((r) => r.scenario_id ?? []),
+    );
     const result = new Map<string, ScenarioView>();
     for (const row of rows) {
       const scenario = row.scenario_id === null ? undefined : byId.get(row.scenario_id);

@@ -46,6 +46,16 @@ export function createScenariosRepository() {
         .executeTakeFirst();
     },
 
+    findVisibleMany(db: Kysely<DB>, userId: string, ids: string[]): Promise<CustomScenarioRow[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom('custom_scenarios')
+        .selectAll()
+        .where('id', 'in', ids)
+        .where((eb) => eb.or([eb('owner_id', '=', userId), eb('visibility', '=', 'public')]))
+        .execute();
+    },
+
     listOwn(db: Kysely<DB>, ownerId: string): Promise<CustomScenarioRow[]> {
       return db
         .selectFrom('custom_scenarios')

@@ -75,6 +75,22 @@ export class ScenarioService {
       .map((s) => presentSummary(s, attempts.get(s.id)));
   }
 
+  /**
+   * Several scenarios at once (a page of conversations): built-in ones from the catalogue, the custom ones the user
+   * may see in one query. Ids the user may not see (deleted, made private) are simply missing from the answer.
+   */
+  async getMany(userId: string, ids: Iterable<string>): Promise<Map<string, ScenarioView>> {
+    const found = new Map<string, ScenarioView>();
+    const customIds: string[] = [];
+    for (const id of new Set(ids)) {
+      if (this.deps.catalogue.get(id)) found.set(id, await this.get(userId, id));
+      else customIds.push(id);
+    }
+    for (const row of await this.deps.repo.findVisibleMany(this.db, userId, customIds))
+      found.set(row.id, customView(row));
+    return found;
+  }
+
   /** A built-in scenario, or a custom one the user may see; 404 otherwise (also when it lacks `language`). */
   async get(userId: string, id: string, language?: TargetLanguage): Promise<ScenarioView> {
     const builtIn = this.deps.catalogue.get(id);
