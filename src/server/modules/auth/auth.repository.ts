@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ApiTokensTable, AuthSessionsTable, DB, UsersTable } from '../../db/schema.js';
-import { escapeLike } from '../cards/term-key.js';
+import { escapeLike } from '../../lib/like.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type UserRow = Selectable<UsersTable>;

@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { CardEncountersTable, CardsTable, DB } from '../../db/schema.js';
-import { escapeLike } from './term-key.js';
+import { escapeLike } from '../../lib/like.js';
 
 export type CardRow = Selectable<CardsTable>;
 export type CardEncounterRow = Selectable<CardEncountersTable>;

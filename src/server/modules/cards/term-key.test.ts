@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLike, foldForSearch, normaliseTag, normaliseTags, searchText, termKey } from './term-key.js';
+import { foldForSearch, normaliseTag, normaliseTags, searchText, termKey } from './term-key.js';
 
 describe('termKey', () => {
   it.each([
@@ -68,12 +68,5 @@ describe('tags', () => {
 
   it('drops empty tags and duplicates, keeping the first order', () => {
     expect(normaliseTags(['b', 'A', '"', 'a', ' B '])).toEqual(['b', 'a']);
-  });
-});
-
-describe('escapeLike', () => {
-  it('escapes the LIKE wildcards and the escape character', () => {
-    expect(escapeLike('50%_off\\')).toBe('50\\%\\_off\\\\');
-    expect(escapeLike('plain')).toBe('plain');
   });
 });

@@ -51,8 +51,3 @@ export function normaliseTag(tag: string): string {
 export function normaliseTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map(normaliseTag).filter((t) => t !== ''))];
 }
-
-/** `text` with LIKE's wildcards escaped for `escape '\'`. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
