@@ -69,7 +69,10 @@ test('an admin sets a learner’s budget to $0.01 in block mode; the learner see
     await admin.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'User budgets' }).click();
     await expect(admin.getByRole('heading', { level: 1, name: 'User budgets' })).toBeVisible();
 
-    // The learner is offered because they used the tutor; the option reads "<email> ($… spent)".
+    // Any account can be given a budget (the picker lists every user): the admin finds the learner by address.
+    const find = admin.getByRole('searchbox', { name: 'Find a user' });
+    await find.fill(email);
+    await find.press('Enter');
     const option = admin.getByRole('option', { name: new RegExp(email.replace(/[.+]/g, '\\$&')) });
     await admin.getByLabel('User', { exact: true }).selectOption((await option.getAttribute('value')) ?? '');
     await admin.getByRole('button', { name: 'Set budget…' }).click();
