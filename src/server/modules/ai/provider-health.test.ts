@@ -67,6 +67,22 @@ describe('provider health', () => {
     expect(health.stats('p')).toMatchObject({ attempts: 3, latencyMs: { p50: 3, p95: 4 } });
   });
 
+  it('counts only the failures still kept: old ones leave with their window or past maxSamples', () => {
+    const clock = new ManualClock();
+    const options = { windowMs: 60_000, maxSamples: 4, unhealthyErrorRate: 0.5, minSamples: 3 };
+    const health = new ProviderHealth(clock, options);
+    health.record('p', { outcome: 'server_error', ttftMs: null, totalMs: 1 });
+    health.record('p', { outcome: 'server_error', ttftMs: null, totalMs: 1 });
+    clock.advance(30_000);
+    health.record('p', { outcome: 'ok', ttftMs: 5, totalMs: 10 });
+    expect(health.stats('p')).toMatchObject({ attempts: 3, failures: 2, healthy: false });
+    clock.advance(30_000); // the two failures are a minute old now
+    expect(health.stats('p')).toMatchObject({ attempts: 1, failures: 0, healthy: true });
+    health.record('p', { outcome: 'rate_limited', ttftMs: null, totalMs: 1 });
+    for (let i = 0; i < 4; i++) health.record('p', { outcome: 'ok', ttftMs: 5, totalMs: 10 });
+    expect(health.stats('p')).toMatchObject({ attempts: 4, failures: 0, errorRate: 0 });
+  });
+
   it('takes nearest-rank percentiles', () => {
     expect(percentiles([])).toBeNull();
     expect(percentiles([7])).toEqual({ p50: 7, p95: 7 });

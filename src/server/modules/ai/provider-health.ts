@@ -53,7 +53,8 @@ export const DEFAULT_HEALTH_OPTIONS: HealthOptions = {
  * An attempt the caller aborted says nothing about the provider and is left out.
  */
 export class ProviderHealth {
-  private readonly samples = new Map<string, Sample[]>();
+  /** Per provider, its attempts oldest first and how many of them failed (kept in step, so checks are O(1)). */
+  private readonly windows = new Map<string, { samples: Sample[]; failures: number }>();
   private readonly lastErrors = new Map<string, { failure: FailureClass; at: number }>();
 
   constructor(
@@ -64,43 +65,55 @@ export class ProviderHealth {
   record(providerId: string, sample: AttemptSample): void {
     if (sample.outcome === 'aborted') return;
     const now = this.clock.now().getTime();
-    const list = this.prune(providerId, now);
-    list.push({ ...sample, at: now });
-    if (list.length > this.options.maxSamples) list.splice(0, list.length - this.options.maxSamples);
+    const window = this.prune(providerId, now);
+    window.samples.push({ ...sample, at: now });
+    if (sample.outcome !== 'ok') window.failures += 1;
+    this.dropOldest(window, window.samples.length - this.options.maxSamples);
     if (sample.outcome !== 'ok') this.lastErrors.set(providerId, { failure: sample.outcome, at: now });
   }
 
   stats(providerId: string): HealthStats {
-    const now = this.clock.now().getTime();
-    const list = this.prune(providerId, now);
-    const ok = list.filter((s) => s.outcome === 'ok');
-    const failures = list.length - ok.length;
-    const errorRate = list.length === 0 ? null : failures / list.length;
+    const { samples, failures } = this.prune(providerId, this.clock.now().getTime());
+    const ok = samples.filter((s) => s.outcome === 'ok');
+    const errorRate = samples.length === 0 ? null : failures / samples.length;
     const last = this.lastErrors.get(providerId);
     return {
-      attempts: list.length,
+      attempts: samples.length,
       failures,
       errorRate,
       ttftMs: percentiles(ok.flatMap((s) => (s.ttftMs === null ? [] : [s.ttftMs]))),
       latencyMs: percentiles(ok.map((s) => s.totalMs)),
       lastError: last ? { failure: last.failure, at: new Date(last.at).toISOString() } : null,
-      healthy: this.judge(list.length, failures),
+      healthy: this.judge(samples.length, failures),
     };
   }
 
+  /** Asked for every candidate of every call, so it only drops the attempts that left the window. */
   isHealthy(providerId: string): boolean {
-    const list = this.prune(providerId, this.clock.now().getTime());
-    return this.judge(list.length, list.filter((s) => s.outcome !== 'ok').length);
+    const { samples, failures } = this.prune(providerId, this.clock.now().getTime());
+    return this.judge(samples.length, failures);
   }
 
   private judge(attempts: number, failures: number): boolean {
     return attempts < this.options.minSamples || failures / attempts < this.options.unhealthyErrorRate;
   }
 
-  private prune(providerId: string, now: number): Sample[] {
-    const list = (this.samples.get(providerId) ?? []).filter((s) => now - s.at < this.options.windowMs);
-    this.samples.set(providerId, list);
-    return list;
+  /** The provider's window without the attempts older than `windowMs` (they are the oldest: recorded in order). */
+  private prune(providerId: string, now: number) {
+    let window = this.windows.get(providerId);
+    if (!window) {
+      window = { samples: [], failures: 0 };
+      this.windows.set(providerId, window);
+    }
+    let expired = 0;
+    while (expired < window.samples.length && now - window.samples[expired]!.at >= this.options.windowMs) expired++;
+    this.dropOldest(window, expired);
+    return window;
+  }
+
+  private dropOldest(window: { samples: Sample[]; failures: number }, count: number): void {
+    if (count <= 0) return;
+    for (const dropped of window.samples.splice(0, count)) if (dropped.outcome !== 'ok') window.failures -= 1;
   }
 }
 
