@@ -128,10 +128,26 @@ interface PendingAdmission {
 /** A budget's locked current period while a batch is admitted; `reserved` grows with each call admitted. */
 interface Standing {
   budget: BudgetRow;
-  timezone: string;
-  window: { start: Date; end: Date };
   period: PeriodRow;
   reserved: number;
+  /** The snapshot when the batch began; only `reserved` (and so `exhausted`) changes while it runs. */
+  base: BudgetSnapshot;
+  /** The warning for a call, by whether the budget is exhausted: the same for every call of the batch. */
+  warnings: Map<boolean, BudgetWarning | null>;
+}
+
+/** The standing's snapshot with what the batch has reserved so far. */
+function currentSnapshot(s: Standing): BudgetSnapshot {
+  return { ...s.base, reservedMicros: s.reserved, exhausted: s.base.spentMicros + s.reserved >= s.budget.limit_micros };
+}
+
+function cachedWarning(s: Standing, current: BudgetSnapshot): BudgetWarning | null {
+  let warning = s.warnings.get(current.exhausted);
+  if (warning === undefined) {
+    warning = warningFor(current);
+    s.warnings.set(current.exhausted, warning);
+  }
+  return warning;
 }
 
 /** Calls admitted in one transaction at most (well inside either database's limit on a statement's parameters). */
@@ -219,6 +235,7 @@ export class BudgetService {
         const owner = budget.user_id === null ? null : users.get(budget.user_id)!;
         standings.set(budget.id, await this.lockedStanding(trx, budget, owner, now));
       }
+      const createdAt = now.toISOString();
       const expiresAt = new Date(now.getTime() + this.ttlMs).toISOString();
       const reservations: ReservationRow[] = [];
       const holds: HoldRow[] = [];
@@ -228,7 +245,7 @@ export class BudgetService {
         const applying = [standings.get(GLOBAL_BUDGET_ID), standings.get(userBudgetId(user.id))].filter(
           (s): s is Standing => s !== undefined,
         );
-        const snapshots = applying.map((s) => snapshot(s.budget, s.timezone, s.window, s.period, s.reserved, now));
+        const snapshots = applying.map(currentSnapshot);
         const blocking = snapshots.find((s) => s.exhausted && s.budget.mode === 'block');
         if (blocking) {
           return new BudgetExhaustedError(
@@ -244,7 +261,7 @@ export class BudgetService {
           id: reservationId,
           user_id: user.id,
           request_id: input.requestId,
-          created_at: now.toISOString(),
+          created_at: createdAt,
           expires_at: expiresAt,
           settled_at: null,
         });
@@ -253,12 +270,12 @@ export class BudgetService {
           holds.push({
             reservation_id: reservationId,
             budget_id: standing.budget.id,
-            period_start: standing.window.start.toISOString(),
+            period_start: standing.period.period_start,
             amount_micros: amount,
             expires_at: expiresAt,
           });
         }
-        const warnings = snapshots.flatMap((s) => warningFor(s) ?? []);
+        const warnings = applying.flatMap((s, i) => cachedWarning(s, snapshots[i]!) ?? []);
         return { reservationId, zeroCostOnly, warnings };
       });
       await repo.insertReservations(trx, reservations);
@@ -430,7 +447,8 @@ export class BudgetService {
       period = (await repo.lockPeriod(trx, budget.id, start))!;
     }
     const reserved = await repo.reservedMicros(trx, budget.id, period.period_start, now.toISOString());
-    return { budget, timezone, window, period, reserved };
+    const base = snapshot(budget, timezone, window, period, reserved, now);
+    return { budget, period, reserved, base, warnings: new Map() };
   }
 
   private async lockedSnapshot(
@@ -439,8 +457,7 @@ export class BudgetService {
     owner: BudgetUserRow | null,
     now: Date,
   ): Promise<BudgetSnapshot> {
-    const s = await this.lockedStanding(trx, budget, owner, now);
-    return snapshot(s.budget, s.timezone, s.window, s.period, s.reserved, now);
+    return (await this.lockedStanding(trx, budget, owner, now)).base;
   }
 
   /** The budget's current period as it stands, without locking or writing. */
