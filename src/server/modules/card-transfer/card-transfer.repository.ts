@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { MEMORY_COLUMNS } from '../review/scheduler.js';
 import type { CardsTable, DB, ReviewLogsTable } from '../../db/schema.js';
 
 export type ReviewLogRow = Selectable<ReviewLogsTable>;
@@ -41,26 +42,30 @@ export type ApkgLogRow = Pick<
 /** Review logs per INSERT: 16 columns each keeps a statement well under both databases' parameter limits. */
 const LOGS_PER_INSERT = 500;
 
+/** One language's cards of a user, oldest first (one import's cards by term). */
+function cardsOfLanguage(db: Kysely<DB>, userId: string, language: string) {
+  return db
+    .selectFrom('cards')
+    .where('user_id', '=', userId)
+    .where('language', '=', language)
+    .orderBy('created_at')
+    .orderBy('term')
+    .orderBy('id');
+}
+
 /** The SQL of import and export that the cards and review repositories do not already have. */
 export function createCardTransferRepository() {
   return {
     /** One language's cards of a user, oldest first (one import's cards by term), with the fields a file carries. */
     listForExport(db: Kysely<DB>, userId: string, language: string): Promise<ExportRow[]> {
-      return db
-        .selectFrom('cards')
+      return cardsOfLanguage(db, userId, language)
         .select(['term', 'translation', 'context_sentence', 'tags'])
-        .where('user_id', '=', userId)
-        .where('language', '=', language)
-        .orderBy('created_at')
-        .orderBy('term')
-        .orderBy('id')
         .execute();
     },
 
     /** One language's cards of a user with their memory state, oldest first (as listForExport orders them). */
     listForApkg(db: Kysely<DB>, userId: string, language: string): Promise<ApkgCardRow[]> {
-      return db
-        .selectFrom('cards')
+      return cardsOfLanguage(db, userId, language)
         .select([
           'id',
           'term',
@@ -69,24 +74,10 @@ export function createCardTransferRepository() {
           'context_translation',
           'tags',
           'suspended',
-          'state',
-          'due',
-          'stability',
-          'difficulty',
-          'elapsed_days',
-          'scheduled_days',
-          'learning_steps',
-          'reps',
-          'lapses',
-          'last_reviewed_at',
+          ...MEMORY_COLUMNS,
           'created_at',
           'updated_at',
         ])
-        .where('user_id', '=', userId)
-        .where('language', '=', language)
-        .orderBy('created_at')
-        .orderBy('term')
-        .orderBy('id')
         .execute();
     },
 

@@ -11,10 +11,10 @@ import type { CardService } from '../cards/cards.service.js';
 import { termKey } from '../cards/term-key.js';
 import type { ReviewRepository } from '../review/review.repository.js';
 import { schedulerForSettings } from '../review/review.service.js';
-import { type MemoryState, newMemoryState, type Scheduler } from '../review/scheduler.js';
+import { type MemoryState, memoryOf, newMemoryState, type Scheduler } from '../review/scheduler.js';
 import { type AnkiReview, readApkg } from './apkg.js';
 import { type ApkgCard, type ApkgReview, writeApkg } from './apkg-export.js';
-import type { ApkgCardRow, CardTransferRepository, ReviewLogRow } from './card-transfer.repository.js';
+import type { CardTransferRepository, ReviewLogRow } from './card-transfer.repository.js';
 import { parseCardsCsv, serialiseCardsCsv } from './csv.js';
 
 export interface CardTransferServiceDeps {
@@ -54,19 +54,6 @@ export interface Learner {
   id: string;
   timezone: string;
 }
-
-const memoryOf = (row: ApkgCardRow): MemoryState => ({
-  state: row.state,
-  due: row.due,
-  stability: row.stability,
-  difficulty: row.difficulty,
-  elapsed_days: row.elapsed_days,
-  scheduled_days: row.scheduled_days,
-  learning_steps: row.learning_steps,
-  reps: row.reps,
-  lapses: row.lapses,
-  last_reviewed_at: row.last_reviewed_at,
-});
 
 const identity = (language: string, term: string) => JSON.stringify([language, termKey(term, language)]);
 

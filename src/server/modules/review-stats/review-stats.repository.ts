@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { MemoryState } from '../review/scheduler.js';
+import { MEMORY_COLUMNS, type MemoryState } from '../review/scheduler.js';
 
 export interface StatsScope {
   userId: string;
@@ -128,18 +128,7 @@ export function createReviewStatsRepository() {
     /** The memory state (only) of every unsuspended card in the review state. */
     reviewMemories(db: Kysely<DB>, scope: StatsScope): Promise<MemoryState[]> {
       return cardsOf(db, scope)
-        .select([
-          'state',
-          'due',
-          'stability',
-          'difficulty',
-          'elapsed_days',
-          'scheduled_days',
-          'learning_steps',
-          'reps',
-          'lapses',
-          'last_reviewed_at',
-        ])
+        .select(MEMORY_COLUMNS)
         .where('suspended', '=', 0)
         .where('state', '=', 'review')
         .execute();

@@ -25,7 +25,7 @@ import {
   type ReviewSettingsRow,
 } from './review.repository.js';
 import { reviewDay } from './review-day.js';
-import { createScheduler, type MemoryState, type Scheduler } from './scheduler.js';
+import { createScheduler, type MemoryState, memoryOf, type Scheduler } from './scheduler.js';
 
 export interface ReviewServiceDeps {
   database: Database;
@@ -40,19 +40,6 @@ export interface Reviewer {
   id: string;
   timezone: string;
 }
-
-const memoryOf = (row: CardRow): MemoryState => ({
-  state: row.state,
-  due: row.due,
-  stability: row.stability,
-  difficulty: row.difficulty,
-  elapsed_days: row.elapsed_days,
-  scheduled_days: row.scheduled_days,
-  learning_steps: row.learning_steps,
-  reps: row.reps,
-  lapses: row.lapses,
-  last_reviewed_at: row.last_reviewed_at,
-});
 
 /** How far ahead learning cards are shown when nothing else is due (Anki's "learn ahead limit"). */
 const LEARN_AHEAD_MS = 20 * 60_000;

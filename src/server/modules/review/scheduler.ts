@@ -16,6 +16,36 @@ export interface MemoryState {
   last_reviewed_at: string | null;
 }
 
+/** The columns of a stored card that hold its memory state, for the repositories that read only those. */
+export const MEMORY_COLUMNS = [
+  'state',
+  'due',
+  'stability',
+  'difficulty',
+  'elapsed_days',
+  'scheduled_days',
+  'learning_steps',
+  'reps',
+  'lapses',
+  'last_reviewed_at',
+] as const satisfies readonly (keyof MemoryState)[];
+
+/** The memory state of a stored card row (the other fields left behind). */
+export function memoryOf(row: MemoryState): MemoryState {
+  return {
+    state: row.state,
+    due: row.due,
+    stability: row.stability,
+    difficulty: row.difficulty,
+    elapsed_days: row.elapsed_days,
+    scheduled_days: row.scheduled_days,
+    learning_steps: row.learning_steps,
+    reps: row.reps,
+    lapses: row.lapses,
+    last_reviewed_at: row.last_reviewed_at,
+  };
+}
+
 /** The memory state of a card never reviewed, due at `due`. */
 export function newMemoryState(due: string): MemoryState {
   return {
