@@ -1,5 +1,6 @@
 import type { ProgressView } from '../../../shared/conversations.js';
 import type { ScenarioPhase } from '../../../shared/scenarios.js';
+import { currentPhaseIndex, PhaseBar } from '../../components/PhaseBar.js';
 import { formatCount } from '../../lib/format.js';
 
 type PhaseDetail = Pick<ScenarioPhase, 'id' | 'objectives' | 'goal'>;
@@ -10,8 +11,7 @@ type PhaseDetail = Pick<ScenarioPhase, 'id' | 'objectives' | 'goal'>;
  */
 export function PhaseProgress({ progress, phases }: { progress: ProgressView; phases: PhaseDetail[] | null }) {
   const total = progress.phases.length;
-  const done = progress.phases.filter((p) => p.completed).length;
-  const currentIndex = progress.completed ? -1 : Math.min(progress.phaseIndex, total - 1);
+  const currentIndex = currentPhaseIndex(progress);
 
   return (
     <section className="card section phase-progress" aria-labelledby="progress-heading" data-testid="phase-progress">
@@ -21,28 +21,7 @@ export function PhaseProgress({ progress, phases }: { progress: ProgressView; ph
           {progress.completed ? 'All phases done' : `Phase ${currentIndex + 1} of ${total}`}
         </span>
       </div>
-      <div
-        className="phase-bar"
-        role="progressbar"
-        aria-label="Phases completed"
-        aria-valuemin={0}
-        aria-valuemax={total}
-        aria-valuenow={done}
-        aria-valuetext={`${done} of ${formatCount(total, 'phase', 'phases')} completed`}
-      >
-        {progress.phases.map((p, i) => {
-          const share = p.completed
-            ? 1
-            : i === currentIndex
-              ? Math.min(1, p.objectivesMet.length / Math.max(1, p.objectivesRequired))
-              : 0;
-          return (
-            <span key={p.id} className="phase-bar-segment">
-              <span className="phase-bar-fill" style={{ width: `${Math.round(share * 100)}%` }} />
-            </span>
-          );
-        })}
-      </div>
+      <PhaseBar progress={progress} label="Phases completed" />
       <ol className="phase-steps">
         {progress.phases.map((p, i) => {
           const state = p.completed ? 'done' : i === currentIndex ? 'current' : 'upcoming';

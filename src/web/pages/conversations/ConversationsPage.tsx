@@ -10,6 +10,7 @@ import { Button } from '../../components/Button.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
+import { PhaseBar, currentPhaseIndex } from '../../components/PhaseBar.js';
 import { PageLoading } from '../../components/PageLoading.js';
 import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount, formatDateTime, languageName } from '../../lib/format.js';
@@ -90,33 +91,11 @@ function FreeConversationForm() {
  */
 function PhaseProgressInline({ progress, title }: { progress: ProgressView; title: string }) {
   const total = progress.phases.length;
-  const done = progress.phases.filter((p) => p.completed).length;
-  const current = progress.completed ? -1 : Math.min(progress.phaseIndex, total - 1);
+  const current = currentPhaseIndex(progress);
   return (
     <span className="conversation-progress">
       <span>{progress.completed ? `All ${total} phases done` : `Phase ${current + 1} of ${total}`}</span>
-      <span
-        className="phase-bar conversation-phase-bar"
-        role="progressbar"
-        aria-label={`Phases completed in ${title}`}
-        aria-valuemin={0}
-        aria-valuemax={total}
-        aria-valuenow={done}
-        aria-valuetext={`${done} of ${formatCount(total, 'phase', 'phases')} completed`}
-      >
-        {progress.phases.map((p, i) => {
-          const share = p.completed
-            ? 1
-            : i === current
-              ? Math.min(1, p.objectivesMet.length / Math.max(1, p.objectivesRequired))
-              : 0;
-          return (
-            <span key={p.id} className="phase-bar-segment">
-              <span className="phase-bar-fill" style={{ width: `${Math.round(share * 100)}%` }} />
-            </span>
-          );
-        })}
-      </span>
+      <PhaseBar progress={progress} label={`Phases completed in ${title}`} className="conversation-phase-bar" />
     </span>
   );
 }
