@@ -32,8 +32,8 @@
 // BENCH_AI_SECONDS (4 per throughput level), BENCH_AI_CONCURRENCY (1,16,64), BENCH_AI_POSTGRES (0 skips it, 1
 // requires it), BENCH_AI_ONLY (ttft or throughput), BENCH_NAME (the result file's name).
 import { ensureServerBuilt, numberFromEnv } from './build.mjs';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { startFakeLlm } from './servers.mjs';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -93,9 +93,7 @@ const MESSAGES = [
 ];
 
 const tempDirs = new Set();
-const children = new Set();
 process.on('exit', () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -554,45 +552,15 @@ function tempSqlite(label) {
   };
 }
 
-/** The protocol fake in a child process (through tsx: it is test code, not part of dist/). */
-async function startFake(o) {
-  const args = ['--import', 'tsx', FAKE_SERVE, '--port', '0', '--text', ANSWER];
-  args.push('--first-token-delay-ms', String(o.firstTokenDelayMs), '--token-delay-ms', String(o.tokenDelayMs));
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    const url = await new Promise((resolveUrl, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error('the fake provider did not start within 30 s')), 30_000);
-      child.once('exit', (code, signal) => reject(new Error(`the fake provider exited (${code ?? signal})`)));
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        const match = /fake-llm listening on (\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(match[1]);
-        }
-      });
-    });
-    child.stdout.resume();
-    return { url, pid: child.pid, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+/** The protocol fake in a child process, answering every streamed request with ANSWER. */
+function startFake(o) {
+  return startFakeLlm(
+    [
+      ...['--import', 'tsx', FAKE_SERVE, '--port', '0', '--text', ANSWER],
+      ...['--first-token-delay-ms', String(o.firstTokenDelayMs), '--token-delay-ms', String(o.tokenDelayMs)],
+    ],
+    ROOT,
+  );
 }
 
 async function postgresReachable(url) {

@@ -55,6 +55,40 @@ export async function startServer({ name, script, env = {}, readyPath, nodeArgs 
   return server;
 }
 
+/**
+ * Starts the LLM protocol fake (src/server/test/llm-fakes, through tsx: it is test code, not part of dist/) as
+ * `node <args>` and waits until it prints the address it listens on. Tracked and stopped like the servers.
+ */
+export async function startFakeLlm(args, cwd) {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  try {
+    const url = await new Promise((resolveUrl, reject) => {
+      let output = '';
+      const timer = setTimeout(() => reject(new Error('the fake provider did not start within 30 s')), 30_000);
+      child.once('exit', (code, signal) => reject(new Error(`the fake provider exited (${code ?? signal})`)));
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        const match = /fake-llm listening on (\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolveUrl(match[1]);
+        }
+      });
+    });
+    child.stdout.resume();
+    return { url, pid: child.pid, stop: () => stop(child) };
+  } catch (err) {
+    await stop(child);
+    throw err;
+  }
+}
+
 let ticksPerSecond;
 const clockTicks = () =>
   (ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);

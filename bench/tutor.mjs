@@ -29,8 +29,8 @@
 // dist/ to be built). Environment when run alone: BENCH_TUTOR_ROUNDS (3), BENCH_TUTOR_ONLY (reply,http,sse,suggesters),
 // BENCH_TUTOR_SSE_MESSAGES (per concurrency level, 240), BENCH_TUTOR_COMPARE_WORDS (per language, 40), BENCH_NAME.
 import { ensureServerBuilt, numberFromEnv } from './build.mjs';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { startFakeLlm, startServer } from './servers.mjs';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -72,10 +72,8 @@ export const DEFAULT_OPTIONS = {
   log: (message) => console.log(`[bench:tutor] ${message}`),
 };
 
-const children = new Set();
 const tempDirs = new Set();
 process.on('exit', () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -362,7 +360,6 @@ async function playService(tutor, content, scenario, language, random, maxTurns,
 // ---- 2. HTTP turns ------------------------------------------------------------------------------------------------------
 
 async function httpScenario(content, o) {
-  const { startServer } = await import('./servers.mjs');
   const { seedUserWithToken } = await import('./seed.mjs');
   const database = tempSqlite('http');
   try {
@@ -494,7 +491,6 @@ async function playHttp(client, content, scenario, language, random, maxTurns, r
 // ---- 3. SSE time to first token -----------------------------------------------------------------------------------------
 
 async function sseScenario(content, o) {
-  const { startServer } = await import('./servers.mjs');
   const { seedUserWithToken } = await import('./seed.mjs');
   const fake = await startFake(o);
   const database = tempSqlite('sse');
@@ -626,7 +622,7 @@ async function directTtft(url, concurrency, count) {
  * The protocol fake in a child process (through tsx: it is test code, not part of dist/): streamed requests get the
  * tutor's reply, the structured feedback call gets valid (empty) feedback JSON.
  */
-async function startFake(o) {
+function startFake(o) {
   const code = `
     const { FakeLlmServer } = await import(${JSON.stringify(pathToFileURL(FAKE_SERVER).href)});
     const streamed = { text: ${JSON.stringify(LLM_REPLY)}, firstTokenDelayMs: ${Number(o.firstTokenDelayMs)}, tokenDelayMs: ${Number(o.tokenDelayMs)} };
@@ -639,41 +635,7 @@ async function startFake(o) {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   `;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    const url = await new Promise((resolveUrl, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error('the fake provider did not start within 30 s')), 30_000);
-      child.once('exit', (exitCode, signal) => reject(new Error(`the fake provider exited (${exitCode ?? signal})`)));
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        const match = /fake-llm listening on (\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(match[1]);
-        }
-      });
-    });
-    child.stdout.resume();
-    return { url, pid: child.pid, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  return startFakeLlm(['--import', 'tsx', '--input-type=module', '-e', code], ROOT);
 }
 
 // ---- 4. the suggesters ----------------------------------------------------------------------------------------------------
