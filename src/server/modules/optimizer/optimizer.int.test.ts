@@ -161,7 +161,8 @@ describe.each(testDatabases())('the FSRS optimiser on $name', (kind) => {
   it('fits the parameters in the background, one job at a time, adopting them only if they predict better', async () => {
     const user = await registerUser(t.app);
     const other = await registerUser(t.app);
-    expect(await seedReviews(user, 80, 7)).toBe(560);
+    // Enough reviews that the fit is still under way when the second request arrives, even on a fast machine.
+    expect(await seedReviews(user, 1500, 7)).toBe(10_500);
 
     const began = performance.now();
     const first = await user.request('POST', '/api/review/optimize');
@@ -183,13 +184,13 @@ describe.each(testDatabases())('the FSRS optimiser on $name', (kind) => {
       { timeout: 30_000, interval: 50 },
     );
     console.info(
-      `[optimizer] ${kind.name}: 560 reviews fitted in ${Math.round(performance.now() - began)} ms, ` +
+      `[optimizer] ${kind.name}: 10,500 reviews fitted in ${Math.round(performance.now() - began)} ms, ` +
         `adopted ${String(done.result.adopted)}`,
     );
 
     expect(done.progress).toBe(1);
     const result = done.result;
-    expect(result.reviews).toBe(560);
+    expect(result.reviews).toBe(10_500);
     for (const metrics of [result.defaultMetrics, result.fittedMetrics]) {
       expect(Number.isFinite(metrics.logLoss)).toBe(true);
       expect(Number.isFinite(metrics.rmseBins)).toBe(true);
@@ -213,7 +214,9 @@ describe.each(testDatabases())('the FSRS optimiser on $name', (kind) => {
     const own = await startTestApp(kind);
     try {
       const user = await registerUser(own.app);
-      await seedReviews(user, 80, 7, own);
+      // 10,500 reviews: the fit takes a few hundred ms, so it is still under way when the app closes (with 560 it
+      // could finish before the POST had answered on a fast machine).
+      await seedReviews(user, 1500, 7, own);
       const res = await user.request('POST', '/api/review/optimize');
       expect(['queued', 'running']).toContain(res.json().job.status);
       await own.app.close();
