@@ -19,9 +19,12 @@ if (unknown.length)
 let failed = 0;
 for (const suite of chosen) {
   console.log(`\n=== bench suite: ${suite} ===`);
+  // A BENCH_NAME given for several suites gets the suite's name appended, or each would overwrite the last's file.
+  const name =
+    process.env.BENCH_NAME && chosen.length > 1 ? `${process.env.BENCH_NAME}-${suite}` : process.env.BENCH_NAME;
   const run = spawnSync(process.execPath, [SUITES[suite]], {
     stdio: 'inherit',
-    env: { ...process.env, BENCH_SKIP_BUILD: '1' },
+    env: { ...process.env, BENCH_SKIP_BUILD: '1', ...(name ? { BENCH_NAME: name } : {}) },
   });
   if (run.status !== 0) failed += 1;
 }
