@@ -32,10 +32,21 @@
 // BENCH_AI_SECONDS (4 per throughput level), BENCH_AI_CONCURRENCY (1,16,64), BENCH_AI_POSTGRES (0 skips it, 1
 // requires it), BENCH_AI_ONLY (ttft or throughput), BENCH_NAME (the result file's name).
 import { ensureServerBuilt, numberFromEnv } from './build.mjs';
+import {
+  fmt,
+  int,
+  machine,
+  machineCpu,
+  pct,
+  percentile,
+  processCpu,
+  sorted,
+  summary,
+  table,
+  tempSqlite,
+} from './figures.mjs';
 import { startFakeLlm } from './servers.mjs';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -92,11 +103,6 @@ const MESSAGES = [
   { role: 'user', content: 'Perfecto. ¿Cómo lo pido?' },
 ];
 
-const tempDirs = new Set();
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
 /**
  * Runs the benchmark and answers its result (also what the JSON file holds). Needs dist/ built; starts the fake,
  * opens and closes its own databases and removes its temporary files, whatever happens.
@@ -110,7 +116,7 @@ export async function runAiGatewayBench(options = {}) {
   const started = Date.now();
   const result = {
     date: new Date(started).toISOString(),
-    machine: machine(),
+    machine: machine({ openai: 'openai', betterSqlite3: 'better-sqlite3' }),
     settings: {
       ...o,
       log: undefined,
@@ -157,7 +163,7 @@ async function ttftScenario(app, o) {
  */
 async function withPaths(app, o, tokenDelayMs, run) {
   const fake = await startFake({ firstTokenDelayMs: o.firstTokenDelayMs, tokenDelayMs });
-  const database = tempSqlite('ttft');
+  const database = tempSqlite('ai-ttft');
   let services = null;
   try {
     o.log(
@@ -411,7 +417,7 @@ async function ledgerCheck(services, userId) {
 
 async function throughputScenario(app, o) {
   const out = { sqlite: null, postgres: null };
-  const database = tempSqlite('budget');
+  const database = tempSqlite('ai-budget');
   try {
     const config = app.loadConfig({ DATABASE_URL: database.url, SCRYPT_LOG2N: '10', LOG_LEVEL: 'warn' });
     const services = await app.buildServices(config);
@@ -538,20 +544,6 @@ async function setUpBudgets(services) {
   return { userId: user.id };
 }
 
-function tempSqlite(label) {
-  const dir = mkdtempSync(join(tmpdir(), `tutor-bench-ai-${label}-`));
-  tempDirs.add(dir);
-  const file = join(dir, 'tutor.db');
-  return {
-    file,
-    url: `sqlite:${file}`,
-    remove: () => {
-      rmSync(dir, { recursive: true, force: true });
-      tempDirs.delete(dir);
-    },
-  };
-}
-
 /** The protocol fake in a child process, answering every streamed request with ANSWER. */
 function startFake(o) {
   return startFakeLlm(
@@ -589,50 +581,6 @@ async function adminQuery(url, statement) {
 const redact = (url) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 // ---- figures ---------------------------------------------------------------------------------------------------------
-
-const sorted = (values) => [...values].sort((a, b) => a - b);
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(values, p) {
-  if (values.length === 0) return null;
-  return values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
-}
-
-function summary(values) {
-  const s = sorted(values);
-  return {
-    n: s.length,
-    p50: percentile(s, 50),
-    p95: percentile(s, 95),
-    p99: percentile(s, 99),
-    max: s.at(-1) ?? null,
-    mean: s.reduce((sum, v) => sum + v, 0) / (s.length || 1),
-  };
-}
-
-let ticksPerSecond;
-const clockTicks = () =>
-  (ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
-
-/** User + system CPU seconds of a process so far, from /proc (Linux); null elsewhere. */
-function processCpu(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
-  } catch {
-    return null;
-  }
-}
-
-/** User CPU seconds of the whole machine and the time stolen by the hypervisor, from /proc/stat; null elsewhere. */
-function machineCpu() {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return { user: (fields[0] + fields[1]) / clockTicks(), steal: (fields[7] ?? 0) / clockTicks() };
-  } catch {
-    return null;
-  }
-}
 
 /**
  * CPU used while measuring, as shares of one core: this process (the clients and the gateway), the fake, and other
@@ -672,28 +620,6 @@ function cpuMeter(fakePid) {
       };
     },
   };
-}
-
-function machine() {
-  const version = (pkg) => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
-  return {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    openai: version('openai'),
-    betterSqlite3: version('better-sqlite3'),
-    loadAverageAtStart: loadavg().map((v) => Number(v.toFixed(2))),
-  };
-}
-
-const fmt = (v) => (v === null || v === undefined ? '—' : v.toFixed(2));
-const int = (v) => Math.round(v).toLocaleString('en');
-const pct = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(0)}%`);
-
-function table(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 /** The result as the tables `node bench/ai-gateway.mjs` prints. */

@@ -24,6 +24,7 @@ import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
+import { numberFromEnv } from './build.mjs';
 import { measure } from './load.mjs';
 import { optimizerScenario, qualityScenario, queueAndAnswerScenarios, REVIEW_TARGETS } from './review-scenarios.mjs';
 import { explainListQuery, seedLearningSessions, seedUserWithToken, tempDatabase } from './seed.mjs';
@@ -36,16 +37,10 @@ const SEED = { users: 10_000, sessionsPerUser: 100 };
 
 const SCENARIOS = ['floor', 'lifecycle', 'list', 'queue', 'answer', 'optimizer', 'quality'];
 
-function numberFromEnv(name, fallback, min) {
-  const value = process.env[name] === undefined || process.env[name] === '' ? fallback : Number(process.env[name]);
-  if (!Number.isFinite(value) || value < min)
-    throw new Error(`${name} must be a number of at least ${min} (got ${process.env[name]})`);
-  return value;
-}
 const settings = {
-  seconds: numberFromEnv('BENCH_DURATION', 10, 1),
-  warmupSeconds: numberFromEnv('BENCH_WARMUP', 3, 0),
-  connections: numberFromEnv('BENCH_CONNECTIONS', 32, 1),
+  seconds: numberFromEnv(process.env, 'BENCH_DURATION', 10, 1),
+  warmupSeconds: numberFromEnv(process.env, 'BENCH_WARMUP', 3, 0),
+  connections: numberFromEnv(process.env, 'BENCH_CONNECTIONS', 32, 1),
   only: (process.env.BENCH_ONLY || SCENARIOS.join(',')).split(',').map((s) => s.trim()),
 };
 const unknown = settings.only.filter((s) => !SCENARIOS.includes(s));

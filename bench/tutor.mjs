@@ -29,10 +29,22 @@
 // dist/ to be built). Environment when run alone: BENCH_TUTOR_ROUNDS (3), BENCH_TUTOR_ONLY (reply,http,sse,suggesters),
 // BENCH_TUTOR_SSE_MESSAGES (per concurrency level, 240), BENCH_TUTOR_COMPARE_WORDS (per language, 40), BENCH_NAME.
 import { ensureServerBuilt, numberFromEnv } from './build.mjs';
+import {
+  fmt,
+  int,
+  machine,
+  machineCpu,
+  mib,
+  pct,
+  processCpu,
+  processRss,
+  summary,
+  table,
+  tempSqlite,
+} from './figures.mjs';
 import { startFakeLlm, startServer } from './servers.mjs';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -72,11 +84,6 @@ export const DEFAULT_OPTIONS = {
   log: (message) => console.log(`[bench:tutor] ${message}`),
 };
 
-const tempDirs = new Set();
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
 /**
  * Runs the benchmark and answers its result (also what the JSON file holds). Needs dist/ built; starts and stops its
  * own child processes and removes its temporary files, whatever happens.
@@ -98,7 +105,7 @@ export async function runTutorBench(options = {}) {
   const started = Date.now();
   const result = {
     date: new Date(started).toISOString(),
-    machine: machine(),
+    machine: machine({ hunspellAsm: 'hunspell-asm', betterSqlite3: 'better-sqlite3' }),
     settings: { ...o, log: undefined },
     memory: null,
     reply: null,
@@ -361,7 +368,7 @@ async function playService(tutor, content, scenario, language, random, maxTurns,
 
 async function httpScenario(content, o) {
   const { seedUserWithToken } = await import('./seed.mjs');
-  const database = tempSqlite('http');
+  const database = tempSqlite('tutor-http');
   try {
     const { token } = await seedUserWithToken(database.url, 'tutor-http@example.com');
     const server = await startServer({
@@ -493,7 +500,7 @@ async function playHttp(client, content, scenario, language, random, maxTurns, r
 async function sseScenario(content, o) {
   const { seedUserWithToken } = await import('./seed.mjs');
   const fake = await startFake(o);
-  const database = tempSqlite('sse');
+  const database = tempSqlite('tutor-sse');
   try {
     const { token } = await seedUserWithToken(database.url, 'tutor-sse@example.com');
     const server = await startServer({
@@ -702,76 +709,8 @@ async function searchOnce(app, host, language, wrong, deadline) {
 
 // ---- figures ---------------------------------------------------------------------------------------------------------
 
-function tempSqlite(label) {
-  const dir = mkdtempSync(join(tmpdir(), `tutor-bench-tutor-${label}-`));
-  tempDirs.add(dir);
-  const file = join(dir, 'tutor.db');
-  return {
-    file,
-    url: `sqlite:${file}`,
-    remove: () => {
-      rmSync(dir, { recursive: true, force: true });
-      tempDirs.delete(dir);
-    },
-  };
-}
-
-const sorted = (values) => [...values].sort((a, b) => a - b);
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(values, p) {
-  if (values.length === 0) return null;
-  return values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
-}
-
-function summary(values) {
-  const s = sorted(values.filter((v) => v !== null && v !== undefined));
-  return {
-    n: s.length,
-    p50: percentile(s, 50),
-    p95: percentile(s, 95),
-    p99: percentile(s, 99),
-    max: s.at(-1) ?? null,
-    mean: s.reduce((sum, v) => sum + v, 0) / (s.length || 1),
-  };
-}
-
 function groupSummary(samples, keyOf, keys) {
   return Object.fromEntries(keys.map((k) => [k, summary(samples.filter((s) => keyOf(s) === k).map((s) => s.ms))]));
-}
-
-let ticksPerSecond;
-const clockTicks = () =>
-  (ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
-
-/** User + system CPU seconds of a process so far, from /proc (Linux); null elsewhere. */
-function processCpu(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
-  } catch {
-    return null;
-  }
-}
-
-/** Resident memory of a process, from /proc (Linux); null elsewhere. */
-function processRss(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** User + system CPU seconds of the whole machine, and the time stolen by the hypervisor, from /proc/stat. */
-function machineCpu() {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return { busy: (f[0] + f[1] + f[2]) / clockTicks(), steal: (f[7] ?? 0) / clockTicks() };
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -794,34 +733,14 @@ function cpuMeter(pids) {
       return {
         benchProcess: share(mine),
         measuredChildren: share(children),
-        others: all && allAfter ? share(Math.max(0, allAfter.busy - all.busy - mine - children)) : null,
+        others:
+          all && allAfter
+            ? share(Math.max(0, allAfter.user + allAfter.system - all.user - all.system - mine - children))
+            : null,
         steal: all && allAfter ? share(allAfter.steal - all.steal) : null,
       };
     },
   };
-}
-
-function machine() {
-  const version = (pkg) => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
-  return {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    hunspellAsm: version('hunspell-asm'),
-    betterSqlite3: version('better-sqlite3'),
-    loadAverageAtStart: loadavg().map((v) => Number(v.toFixed(2))),
-  };
-}
-
-const fmt = (v) => (v === null || v === undefined ? '—' : v.toFixed(2));
-const int = (v) => Math.round(v).toLocaleString('en');
-const mib = (bytes) => (bytes === null || bytes === undefined ? '—' : (bytes / 2 ** 20).toFixed(0));
-const pct = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(0)}%`);
-
-function table(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 const cpuLine = (c) =>
