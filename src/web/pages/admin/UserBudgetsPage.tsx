@@ -1,11 +1,11 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import type { AdminUser } from '../../../shared/auth.js';
 import type { UserBudgetResponse } from '../../../shared/budget.js';
 import { adminApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
 import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { BudgetBar } from '../../components/BudgetGauge.js';
 import { Button } from '../../components/Button.js';
+import { LoadMore } from '../../components/LoadMore.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FormField } from '../../components/FormField.js';
@@ -14,6 +14,7 @@ import { PageLoading } from '../../components/PageLoading.js';
 import { BUDGET_MODE_LABELS, BUDGET_PERIOD_LABELS, formatInstant, formatUsd } from '../../lib/budget-format.js';
 import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount } from '../../lib/format.js';
+import { usePagedQuery } from '../../lib/use-paged-query.js';
 import { useQuery } from '../../lib/use-query.js';
 import { EditBudgetDialog, ResetBudgetDialog, ResetHistoryDialog, userName } from './UserBudgetDialogs.js';
 
@@ -34,13 +35,6 @@ function describeBudget(entry: UserBudgetResponse): string {
 const USER_PAGE_SIZE = 20;
 const SEARCH_DELAY_MS = 300;
 
-/** Pages of the user list fetched with "Load more", for one search. */
-interface MoreUsers {
-  q: string;
-  items: AdminUser[];
-  nextCursor: string | null;
-}
-
 /**
  * Picks someone to give a budget: any account, found by part of the email or name, newest first. Someone who
  * has a budget already is offered too (marked), and picking them edits it.
@@ -49,16 +43,19 @@ function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; w
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const searchTimer = useRef<number | undefined>(undefined);
-  const first = useQuery(`admin-users:${q}`, () => adminApi.users({ q: q || undefined, limit: USER_PAGE_SIZE }));
-  const [more, setMore] = useState<MoreUsers | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
+  const {
+    first,
+    items: users,
+    nextCursor,
+    loadMore,
+    loadingMore,
+    moreError,
+    reset,
+  } = usePagedQuery(`admin-users:${q}`, (cursor) =>
+    adminApi.users({ q: q || undefined, limit: USER_PAGE_SIZE, cursor }),
+  );
   const [picked, setPicked] = useState('');
 
-  // What "Load more" added belongs to one search and one fetch of its first page.
-  const own = more?.q === q && first.status === 'success' ? more : null;
-  const users = first.data ? [...first.data.items, ...(own?.items ?? [])] : [];
-  const nextCursor = own ? own.nextCursor : (first.data?.nextCursor ?? null);
   const selected = users.some((u) => u.id === picked) ? picked : (users[0]?.id ?? '');
   const summary =
     first.status !== 'success'
@@ -73,8 +70,7 @@ function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; w
 
   const searchNow = (value: string) => {
     window.clearTimeout(searchTimer.current);
-    setMore(null);
-    setMoreError(null);
+    reset();
     setQ(value.trim());
   };
   const onSearch = (value: string) => {
@@ -83,20 +79,6 @@ function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; w
     searchTimer.current = window.setTimeout(() => searchNow(value), SEARCH_DELAY_MS);
   };
   useEffect(() => () => window.clearTimeout(searchTimer.current), []);
-
-  const loadMore = async () => {
-    if (!nextCursor || loadingMore) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await adminApi.users({ q: q || undefined, limit: USER_PAGE_SIZE, cursor: nextCursor });
-      setMore({ q, items: [...(own?.items ?? []), ...page.items], nextCursor: page.nextCursor });
-    } catch (err) {
-      setMoreError(errorMessage(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -155,16 +137,14 @@ function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; w
         </form>
       )}
       {users.length > 0 && (
-        <div className="load-more">
-          <p className="muted" aria-hidden="true">
-            {summary}
-          </p>
-          {nextCursor && (
-            <Button variant="secondary" size="small" busy={loadingMore} busyLabel="Loading…" onClick={loadMore}>
-              Load more users
-            </Button>
-          )}
-        </div>
+        <LoadMore
+          summary={summary}
+          hasMore={Boolean(nextCursor)}
+          loading={loadingMore}
+          onLoadMore={() => void loadMore()}
+          label="Load more users"
+          size="small"
+        />
       )}
       {moreError && <ErrorAlert>{moreError}</ErrorAlert>}
       <StatusMessage className="visually-hidden">{summary}</StatusMessage>

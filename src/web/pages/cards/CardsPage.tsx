@@ -6,6 +6,7 @@ import { cardsApi, type ListCardsParams } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
 import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
+import { LoadMore } from '../../components/LoadMore.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FilterBar, FilterSelect, LanguageFilterSelect } from '../../components/Filters.js';
@@ -272,16 +273,12 @@ export function CardsPage() {
                 }}
               />
             </div>
-            <div className="load-more">
-              <p className="muted" aria-hidden="true">
-                {summary}
-              </p>
-              {nextCursor && (
-                <Button variant="secondary" busy={loadingMore} busyLabel="Loading…" onClick={loadMore}>
-                  Load more
-                </Button>
-              )}
-            </div>
+            <LoadMore
+              summary={summary}
+              hasMore={Boolean(nextCursor)}
+              loading={loadingMore}
+              onLoadMore={() => void loadMore()}
+            />
           </>
         )}
         {moreError && <ErrorAlert>{moreError}</ErrorAlert>}

@@ -3,10 +3,11 @@ import { Link, useNavigate } from 'react-router';
 import type { ConversationListItem, ProgressView } from '../../../shared/conversations.js';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
 import type { CefrLevel } from '../../../shared/scenarios.js';
-import { type ConversationPage, conversationsApi } from '../../api/conversations.js';
+import { conversationsApi } from '../../api/conversations.js';
 import { useUser } from '../../auth/AuthProvider.js';
 import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
+import { LoadMore } from '../../components/LoadMore.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
@@ -16,7 +17,7 @@ import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount, formatDateTime, languageName } from '../../lib/format.js';
 import { conversationTitle, LEVEL_LABELS, LEVEL_LIST } from '../../lib/scenario-format.js';
 import { useFormSubmit } from '../../lib/use-form-submit.js';
-import { useQuery } from '../../lib/use-query.js';
+import { usePagedQuery } from '../../lib/use-paged-query.js';
 import '../scenarios/practice.css';
 import './conversations.css';
 
@@ -143,13 +144,9 @@ function ConversationItem({ item, timeZone }: { item: ConversationListItem; time
 
 export function ConversationsPage() {
   const user = useUser();
-  const first = useQuery('conversations', () => conversationsApi.list({ limit: PAGE_SIZE }));
-  const [more, setMore] = useState<ConversationPage | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
-
-  const items = first.data ? [...first.data.items, ...(more?.items ?? [])] : [];
-  const nextCursor = more ? more.nextCursor : (first.data?.nextCursor ?? null);
+  const { first, items, nextCursor, loadMore, loadingMore, moreError } = usePagedQuery('conversations', (cursor) =>
+    conversationsApi.list({ limit: PAGE_SIZE, cursor }),
+  );
   const summary =
     first.status === 'success'
       ? items.length === 0
@@ -158,20 +155,6 @@ export function ConversationsPage() {
           ? `Showing the ${formatCount(items.length, 'newest conversation', 'newest conversations')}.`
           : `${formatCount(items.length, 'conversation', 'conversations')}, that’s all of them.`
       : '';
-
-  const loadMore = async () => {
-    if (!nextCursor || loadingMore) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await conversationsApi.list({ limit: PAGE_SIZE, cursor: nextCursor });
-      setMore((prev) => ({ items: [...(prev?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
-    } catch (err) {
-      setMoreError(errorMessage(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   return (
     <Page
@@ -213,16 +196,12 @@ export function ConversationsPage() {
                   <ConversationItem key={c.id} item={c} timeZone={user.timezone} />
                 ))}
               </ul>
-              <div className="load-more">
-                <p className="muted" aria-hidden="true">
-                  {summary}
-                </p>
-                {nextCursor && (
-                  <Button variant="secondary" busy={loadingMore} busyLabel="Loading…" onClick={loadMore}>
-                    Load more
-                  </Button>
-                )}
-              </div>
+              <LoadMore
+                summary={summary}
+                hasMore={Boolean(nextCursor)}
+                loading={loadingMore}
+                onLoadMore={() => void loadMore()}
+              />
             </>
           )}
           {moreError && <ErrorAlert>{moreError}</ErrorAlert>}

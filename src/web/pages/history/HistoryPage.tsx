@@ -1,11 +1,11 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
-import type { LearningSession, SessionStatus, SessionType } from '../../../shared/learning-sessions.js';
+import type { SessionStatus, SessionType } from '../../../shared/learning-sessions.js';
 import { learningSessionsApi, type ListSessionsParams } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
 import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
+import { LoadMore } from '../../components/LoadMore.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FilterBar, FilterSelect, LanguageFilterSelect } from '../../components/Filters.js';
 import { Page } from '../../components/Page.js';
@@ -21,7 +21,7 @@ import {
   SESSION_TYPE_LIST,
 } from '../../lib/format.js';
 import { pick } from '../../lib/scenario-format.js';
-import { useQuery } from '../../lib/use-query.js';
+import { usePagedQuery } from '../../lib/use-paged-query.js';
 
 const PAGE_SIZE = 20;
 
@@ -42,52 +42,27 @@ function describeResults(count: number, more: boolean, filtered: boolean): strin
   return `${formatCount(count, 'session', 'sessions')}, that’s all of them.`;
 }
 
-interface MorePages {
-  key: string;
-  items: LearningSession[];
-  nextCursor: string | null;
-}
-
 export function HistoryPage() {
   const user = useUser();
   const filterState = useSearchParamFilters(parseFilters);
   const { filters, filtered } = filterState;
   const key = JSON.stringify(filters);
-  const first = useQuery(`history:${key}`, () => learningSessionsApi.list({ ...filters, limit: PAGE_SIZE }));
-  const [more, setMore] = useState<MorePages | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
-
-  // Pages loaded with "Load more" belong to one filter; a new filter starts again from its first page.
-  const extra = more?.key === key ? more : null;
-  const items = first.data ? [...first.data.items, ...(extra?.items ?? [])] : [];
-  const nextCursor = extra ? extra.nextCursor : (first.data?.nextCursor ?? null);
+  const { first, items, nextCursor, loadMore, loadingMore, moreError, reset } = usePagedQuery(
+    `history:${key}`,
+    (cursor) => learningSessionsApi.list({ ...filters, limit: PAGE_SIZE, cursor }),
+  );
   // Read out when the results change (a new filter, another page); the visible text says the same.
   const summary =
     first.data && first.status !== 'loading' ? describeResults(items.length, Boolean(nextCursor), filtered) : '';
 
   // Coming back to a filter later starts from its first page again.
   const setFilter = (name: keyof Filters, value: string) => {
-    setMore(null);
+    reset();
     filterState.setFilter(name, value);
   };
   const clear = () => {
-    setMore(null);
+    reset();
     filterState.clear();
-  };
-
-  const loadMore = async () => {
-    if (!nextCursor || loadingMore) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await learningSessionsApi.list({ ...filters, limit: PAGE_SIZE, cursor: nextCursor });
-      setMore({ key, items: [...(extra?.items ?? []), ...page.items], nextCursor: page.nextCursor });
-    } catch (err) {
-      setMoreError(errorMessage(err));
-    } finally {
-      setLoadingMore(false);
-    }
   };
 
   return (
@@ -149,16 +124,12 @@ export function HistoryPage() {
             <div className={first.status === 'loading' ? 'results results-stale' : 'results'}>
               <SessionTable caption="Your learning sessions" captionHidden sessions={items} timeZone={user.timezone} />
             </div>
-            <div className="load-more">
-              <p className="muted" aria-hidden="true">
-                {summary}
-              </p>
-              {nextCursor && (
-                <Button variant="secondary" busy={loadingMore} busyLabel="Loading…" onClick={loadMore}>
-                  Load more
-                </Button>
-              )}
-            </div>
+            <LoadMore
+              summary={summary}
+              hasMore={Boolean(nextCursor)}
+              loading={loadingMore}
+              onLoadMore={() => void loadMore()}
+            />
           </>
         )}
         {moreError && <ErrorAlert>{moreError}</ErrorAlert>}
