@@ -3,6 +3,7 @@ import { TARGET_LANGUAGES, type TargetLanguage } from '../../shared/languages.js
 import { languageName } from '../lib/format.js';
 import { Button } from './Button.js';
 import { FormField } from './FormField.js';
+import { Options } from './options.js';
 
 /**
  * The filter form above a list: a search landmark named `label`, its fields, and "Clear filters" while any is set.
@@ -67,11 +68,7 @@ export function FilterSelect<N extends string, T extends string>({
       {(control) => (
         <select {...control} name={name} value={value ?? ''} onChange={(e) => onChange(name, e.target.value)}>
           <option value="">{allLabel}</option>
-          {options.map((option) => (
-            <option key={option} value={option}>
-              {optionLabel(option)}
-            </option>
-          ))}
+          <Options values={options} label={optionLabel} />
         </select>
       )}
     </FormField>

@@ -19,3 +19,18 @@ export function TimeZoneOptions({ current }: { current: string }) {
     </option>
   ));
 }
+
+/** The <option>s of a picker: one per value, each shown as `label(value)`. */
+export function Options<T extends string | number>({
+  values,
+  label,
+}: {
+  values: readonly T[];
+  label: (value: T) => string;
+}) {
+  return values.map((value) => (
+    <option key={value} value={value}>
+      {label(value)}
+    </option>
+  ));
+}

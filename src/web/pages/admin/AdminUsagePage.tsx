@@ -21,6 +21,7 @@ import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { StatCard } from '../dashboard/StatCard.js';
+import { Options } from '../../components/options.js';
 
 const RANGES = [7, 30, 90, 365] as const;
 type Range = (typeof RANGES)[number];
@@ -132,11 +133,7 @@ export function AdminUsagePage() {
               value={groupBy}
               onChange={(e) => setParam('group', e.target.value, 'day')}
             >
-              {ADMIN_USAGE_GROUP_LIST.map((g) => (
-                <option key={g} value={g}>
-                  {USAGE_GROUP_LABELS[g]}
-                </option>
-              ))}
+              <Options values={ADMIN_USAGE_GROUP_LIST} label={(g) => USAGE_GROUP_LABELS[g]} />
             </select>
           )}
         </FormField>

@@ -4,7 +4,7 @@ import { ApiError } from '../../api/client.js';
 import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { FormField } from '../../components/FormField.js';
-import { TimeZoneOptions } from '../../components/options.js';
+import { Options, TimeZoneOptions } from '../../components/options.js';
 import {
   BUDGET_MODE_EFFECTS,
   BUDGET_MODE_LABELS,
@@ -79,11 +79,7 @@ export function BudgetForm({ budget, scope, userTimezone, submitLabel, onSave, a
               value={period}
               onChange={(e) => setPeriod(e.target.value as BudgetPeriod)}
             >
-              {BUDGET_PERIOD_LIST.map((p) => (
-                <option key={p} value={p}>
-                  {BUDGET_PERIOD_LABELS[p]}
-                </option>
-              ))}
+              <Options values={BUDGET_PERIOD_LIST} label={(p) => BUDGET_PERIOD_LABELS[p]} />
             </select>
           )}
         </FormField>

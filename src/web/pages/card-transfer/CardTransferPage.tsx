@@ -9,6 +9,7 @@ import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
 import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount, languageName, sentence } from '../../lib/format.js';
+import { Options } from '../../components/options.js';
 
 const IMPORT_FORMAT_LABELS: Record<ImportFormat, string> = {
   csv: 'CSV (comma-separated)',
@@ -60,11 +61,7 @@ function LanguageSelect({
       value={value}
       onChange={(e) => onChange(TARGET_LANGUAGES.find((l) => l === e.target.value) ?? value)}
     >
-      {TARGET_LANGUAGES.map((l) => (
-        <option key={l} value={l}>
-          {languageName(l)}
-        </option>
-      ))}
+      <Options values={TARGET_LANGUAGES} label={(l) => languageName(l)} />
     </select>
   );
 }
@@ -165,11 +162,7 @@ function ImportSection({ initialLanguage }: { initialLanguage: TargetLanguage })
                 value={format}
                 onChange={(e) => setFormat(IMPORT_FORMAT_LIST.find((f) => f === e.target.value) ?? 'csv')}
               >
-                {IMPORT_FORMAT_LIST.map((f) => (
-                  <option key={f} value={f}>
-                    {IMPORT_FORMAT_LABELS[f]}
-                  </option>
-                ))}
+                <Options values={IMPORT_FORMAT_LIST} label={(f) => IMPORT_FORMAT_LABELS[f]} />
               </select>
             )}
           </FormField>
@@ -280,11 +273,7 @@ function ExportSection({ initialLanguage }: { initialLanguage: TargetLanguage })
               value={format}
               onChange={(e) => setFormat(EXPORT_FORMAT_LIST.find((f) => f === e.target.value) ?? 'csv')}
             >
-              {EXPORT_FORMAT_LIST.map((f) => (
-                <option key={f} value={f}>
-                  {EXPORT_FORMAT_LABELS[f]}
-                </option>
-              ))}
+              <Options values={EXPORT_FORMAT_LIST} label={(f) => EXPORT_FORMAT_LABELS[f]} />
             </select>
           )}
         </FormField>

@@ -8,6 +8,7 @@ import { FormField } from '../../components/FormField.js';
 import { languageName } from '../../lib/format.js';
 import { useFormSubmit } from '../../lib/use-form-submit.js';
 import { optionalText, parseTags } from './tags.js';
+import { Options } from '../../components/options.js';
 
 const FIELDS = ['language', 'term', 'translation', 'contextSentence', 'tags'] as const;
 
@@ -53,11 +54,7 @@ export function AddCardForm({
                 value={language}
                 onChange={(e) => setLanguage(e.target.value as TargetLanguage)}
               >
-                {TARGET_LANGUAGES.map((l) => (
-                  <option key={l} value={l}>
-                    {languageName(l)}
-                  </option>
-                ))}
+                <Options values={TARGET_LANGUAGES} label={(l) => languageName(l)} />
               </select>
             )}
           </FormField>

@@ -20,6 +20,7 @@ import { useFormSubmit } from '../../lib/use-form-submit.js';
 import { usePagedQuery } from '../../lib/use-paged-query.js';
 import '../scenarios/practice.css';
 import './conversations.css';
+import { Options } from '../../components/options.js';
 
 const PAGE_SIZE = 20;
 const FREE_FIELDS = ['language', 'level', 'topic'] as const;
@@ -55,22 +56,14 @@ function FreeConversationForm() {
                 value={language}
                 onChange={(e) => setLanguage(e.target.value as TargetLanguage)}
               >
-                {TARGET_LANGUAGES.map((l) => (
-                  <option key={l} value={l}>
-                    {languageName(l)}
-                  </option>
-                ))}
+                <Options values={TARGET_LANGUAGES} label={(l) => languageName(l)} />
               </select>
             )}
           </FormField>
           <FormField label="Your level" error={errors.fields.level}>
             {(control) => (
               <select {...control} name="level" value={level} onChange={(e) => setLevel(e.target.value as CefrLevel)}>
-                {LEVEL_LIST.map((l) => (
-                  <option key={l} value={l}>
-                    {LEVEL_LABELS[l]}
-                  </option>
-                ))}
+                <Options values={LEVEL_LIST} label={(l) => LEVEL_LABELS[l]} />
               </select>
             )}
           </FormField>

@@ -45,6 +45,7 @@ import {
 } from './draft.js';
 import { EditorField, type ErrorLookup } from './EditorField.js';
 import { PhaseEditor } from './PhaseEditor.js';
+import { Options } from '../../components/options.js';
 
 /** What the custom-scenarios page hands over when an imported file needs fixing. */
 export interface EditorLocationState {
@@ -325,11 +326,7 @@ function Editor({ initial, record: loaded }: { initial: Draft; record: CustomSce
                   value={draft.category}
                   onChange={(e) => set({ category: e.target.value as ScenarioCategory })}
                 >
-                  {CATEGORY_LIST.map((c) => (
-                    <option key={c} value={c}>
-                      {CATEGORY_LABELS[c]}
-                    </option>
-                  ))}
+                  <Options values={CATEGORY_LIST} label={(c) => CATEGORY_LABELS[c]} />
                 </select>
               )}
             </EditorField>
@@ -340,11 +337,7 @@ function Editor({ initial, record: loaded }: { initial: Draft; record: CustomSce
                   value={draft.difficulty}
                   onChange={(e) => set({ difficulty: e.target.value as ScenarioDifficulty })}
                 >
-                  {DIFFICULTY_LIST.map((d) => (
-                    <option key={d} value={d}>
-                      {DIFFICULTY_LABELS[d]}
-                    </option>
-                  ))}
+                  <Options values={DIFFICULTY_LIST} label={(d) => DIFFICULTY_LABELS[d]} />
                 </select>
               )}
             </EditorField>
@@ -355,11 +348,7 @@ function Editor({ initial, record: loaded }: { initial: Draft; record: CustomSce
                   value={draft.cefrMin}
                   onChange={(e) => set({ cefrMin: e.target.value as CefrLevel })}
                 >
-                  {LEVEL_LIST.map((l) => (
-                    <option key={l} value={l}>
-                      {LEVEL_LABELS[l]}
-                    </option>
-                  ))}
+                  <Options values={LEVEL_LIST} label={(l) => LEVEL_LABELS[l]} />
                 </select>
               )}
             </EditorField>
@@ -370,11 +359,7 @@ function Editor({ initial, record: loaded }: { initial: Draft; record: CustomSce
                   value={draft.cefrMax}
                   onChange={(e) => set({ cefrMax: e.target.value as CefrLevel })}
                 >
-                  {LEVEL_LIST.map((l) => (
-                    <option key={l} value={l}>
-                      {LEVEL_LABELS[l]}
-                    </option>
-                  ))}
+                  <Options values={LEVEL_LIST} label={(l) => LEVEL_LABELS[l]} />
                 </select>
               )}
             </EditorField>

@@ -9,6 +9,7 @@ import { PageLoading } from '../../components/PageLoading.js';
 import { errorMessage } from '../../lib/form-errors.js';
 import { useFormSubmit } from '../../lib/use-form-submit.js';
 import { useQuery } from '../../lib/use-query.js';
+import { Options } from '../../components/options.js';
 
 const FIELDS = [
   'desiredRetention',
@@ -142,11 +143,7 @@ function SettingsForm({ settings, onSaved }: { settings: ReviewSettings; onSaved
       >
         {(control) => (
           <select {...control} name="dayBoundaryHour" defaultValue={String(settings.dayBoundaryHour)}>
-            {HOURS.map((h) => (
-              <option key={h} value={h}>
-                {`${String(h).padStart(2, '0')}:00`}
-              </option>
-            ))}
+            <Options values={HOURS} label={(h) => `${String(h).padStart(2, '0')}:00`} />
           </select>
         )}
       </FormField>

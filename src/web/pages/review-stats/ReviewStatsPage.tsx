@@ -23,6 +23,7 @@ import {
 } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { StatCard } from '../dashboard/StatCard.js';
+import { Options } from '../../components/options.js';
 
 const RATING_SERIES: readonly StackSeries<RatingName>[] = [
   { key: 'again', label: 'Again', className: 'chart-seg-again' },
@@ -248,11 +249,7 @@ export function ReviewStatsPage() {
           {(control) => (
             <select {...control} name="language" value={language ?? ''} onChange={(e) => setLanguage(e.target.value)}>
               <option value="">All languages</option>
-              {TARGET_LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {languageName(l)}
-                </option>
-              ))}
+              <Options values={TARGET_LANGUAGES} label={(l) => languageName(l)} />
             </select>
           )}
         </FormField>

@@ -10,6 +10,7 @@ import { languageName, RATING_LIST } from '../../lib/format.js';
 import { Flashcard } from './Flashcard.js';
 import { ReviewSummary } from './ReviewSummary.js';
 import { summarise, useReviewSession } from './use-review-session.js';
+import { Options } from '../../components/options.js';
 
 /** Keys typed into a field, or pressed with a modifier, are never shortcuts. */
 function isTyping(event: KeyboardEvent): boolean {
@@ -178,11 +179,7 @@ export function ReviewPage() {
                 }}
               >
                 <option value="">All languages</option>
-                {TARGET_LANGUAGES.map((l) => (
-                  <option key={l} value={l}>
-                    {languageName(l)}
-                  </option>
-                ))}
+                <Options values={TARGET_LANGUAGES} label={(l) => languageName(l)} />
               </select>
             )}
           </FormField>

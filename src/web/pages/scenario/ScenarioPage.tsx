@@ -24,6 +24,7 @@ import { useQuery } from '../../lib/use-query.js';
 import { NotFoundPage } from '../not-found/NotFoundPage.js';
 import '../scenarios/practice.css';
 import { LearnStep } from './LearnStep.js';
+import { Options } from '../../components/options.js';
 
 /** The languages the scenario has content in, in the app's order. */
 function languagesOf(scenario: ScenarioView): TargetLanguage[] {
@@ -85,22 +86,14 @@ function StartForm({
                 value={language}
                 onChange={(e) => onLanguage(e.target.value as TargetLanguage)}
               >
-                {languages.map((l) => (
-                  <option key={l} value={l}>
-                    {languageName(l)}
-                  </option>
-                ))}
+                <Options values={languages} label={(l) => languageName(l)} />
               </select>
             )}
           </FormField>
           <FormField label="Your level" hint={`This scenario suits ${cefrRange(scenario.cefr)}.`}>
             {(control) => (
               <select {...control} name="level" value={level} onChange={(e) => setLevel(e.target.value as CefrLevel)}>
-                {LEVEL_LIST.map((l) => (
-                  <option key={l} value={l}>
-                    {LEVEL_LABELS[l]}
-                  </option>
-                ))}
+                <Options values={LEVEL_LIST} label={(l) => LEVEL_LABELS[l]} />
               </select>
             )}
           </FormField>
