@@ -86,6 +86,9 @@ function resetRow(r: Selectable<BudgetResetsTable>): ResetRow {
   };
 }
 
+/** What the budget module reads of a user: who they are and the time zone their periods follow. */
+const BUDGET_USER_COLUMNS = ['id', 'email', 'display_name', 'timezone', 'role'] as const;
+
 /**
  * All SQL of the usage ledger and budgets. Built per dialect because only PostgreSQL needs `FOR UPDATE` (SQLite's
  * write transaction already holds the database's write lock).
@@ -93,19 +96,11 @@ function resetRow(r: Selectable<BudgetResetsTable>): ResetRow {
 export function createBudgetRepository(dialect: Dialect) {
   return {
     findUser(db: Kysely<DB>, id: string): Promise<BudgetUserRow | undefined> {
-      return db
-        .selectFrom('users')
-        .select(['id', 'email', 'display_name', 'timezone', 'role'])
-        .where('id', '=', id)
-        .executeTakeFirst();
+      return db.selectFrom('users').select(BUDGET_USER_COLUMNS).where('id', '=', id).executeTakeFirst();
     },
 
     findUsers(db: Kysely<DB>, ids: string[]): Promise<BudgetUserRow[]> {
-      return db
-        .selectFrom('users')
-        .select(['id', 'email', 'display_name', 'timezone', 'role'])
-        .where('id', 'in', ids)
-        .execute();
+      return db.selectFrom('users').select(BUDGET_USER_COLUMNS).where('id', 'in', ids).execute();
     },
 
     async findBudgets(db: Kysely<DB>, ids: string[]): Promise<BudgetRow[]> {
