@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { errorMessage } from '../lib/form-errors.js';
+import { Button } from './Button.js';
 
 /** A form-level or page-level error. role="alert" makes screen readers announce it as it appears. */
 export function ErrorAlert({ children }: { children: ReactNode }) {
@@ -7,6 +9,18 @@ export function ErrorAlert({ children }: { children: ReactNode }) {
     <div className="alert alert-error" role="alert" tabIndex={-1}>
       {children}
     </div>
+  );
+}
+
+/** A failed load: what went wrong, and "Try again". */
+export function RetryAlert({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  return (
+    <ErrorAlert>
+      <span>{errorMessage(error)}</span>{' '}
+      <Button variant="secondary" size="small" onClick={onRetry}>
+        Try again
+      </Button>
+    </ErrorAlert>
   );
 }
 

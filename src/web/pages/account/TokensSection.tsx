@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ApiToken, CreatedToken } from '../../../shared/auth.js';
 import { authApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
+import { ErrorAlert, RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { FormField } from '../../components/FormField.js';
@@ -77,14 +77,7 @@ export function TokensSection() {
 
       <StatusMessage>{status}</StatusMessage>
 
-      {tokens.status === 'error' && (
-        <ErrorAlert>
-          <span>{errorMessage(tokens.error)}</span>{' '}
-          <Button variant="secondary" size="small" onClick={tokens.reload}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      )}
+      {tokens.status === 'error' && <RetryAlert error={tokens.error} onRetry={tokens.reload} />}
       {tokens.status === 'loading' && !tokens.data && <PageLoading label="Loading your tokens…" />}
       {tokens.data && items.length === 0 && <p className="muted token-empty">You have no API tokens.</p>}
       {items.length > 0 && (

@@ -2,8 +2,7 @@ import { useSearchParams } from 'react-router';
 import type { AdminUsageGroup, UsageGroupRow, UsageReport } from '../../../shared/budget.js';
 import { adminApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert } from '../../components/Alert.js';
-import { Button } from '../../components/Button.js';
+import { RetryAlert } from '../../components/Alert.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
@@ -17,7 +16,6 @@ import {
   purposeLabel,
   USAGE_GROUP_LABELS,
 } from '../../lib/budget-format.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { StatCard } from '../dashboard/StatCard.js';
@@ -152,14 +150,7 @@ export function AdminUsagePage() {
         </FormField>
       </form>
 
-      {report.status === 'error' && (
-        <ErrorAlert>
-          <span>{errorMessage(report.error)}</span>{' '}
-          <Button variant="secondary" size="small" onClick={report.reload}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      )}
+      {report.status === 'error' && <RetryAlert error={report.error} onRetry={report.reload} />}
       {report.status === 'loading' && !report.data && <PageLoading label="Loading usage…" />}
       {report.data && (
         <div

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { adminApi, budgetApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert } from '../../components/Alert.js';
+import { ErrorAlert, RetryAlert } from '../../components/Alert.js';
 import { BudgetAlertList } from '../../components/BudgetAlertList.js';
 import { BudgetGauge } from '../../components/BudgetGauge.js';
 import { Button } from '../../components/Button.js';
@@ -44,14 +44,7 @@ export function GlobalBudgetPage() {
       title="Global budget"
       description="A limit on the AI spend of everyone together. Each user may also have a budget of their own."
     >
-      {global.status === 'error' && (
-        <ErrorAlert>
-          <span>{errorMessage(global.error)}</span>{' '}
-          <Button variant="secondary" size="small" onClick={global.reload}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      )}
+      {global.status === 'error' && <RetryAlert error={global.error} onRetry={global.reload} />}
       {global.status === 'loading' && !data && <PageLoading label="Loading the global budget…" />}
       {data && (
         <div className="admin-grid">

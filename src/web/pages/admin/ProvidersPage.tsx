@@ -2,13 +2,12 @@ import { useState } from 'react';
 import type { AdminProvider, ProviderHealthView } from '../../../shared/ai-providers.js';
 import { adminApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert } from '../../components/Alert.js';
+import { RetryAlert } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
 import { formatInstant, formatPercent, formatUsd } from '../../lib/budget-format.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 
@@ -146,14 +145,7 @@ export function ProvidersPage() {
         </Button>
       }
     >
-      {providers.status === 'error' && (
-        <ErrorAlert>
-          <span>{errorMessage(providers.error)}</span>{' '}
-          <Button variant="secondary" size="small" onClick={providers.reload}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      )}
+      {providers.status === 'error' && <RetryAlert error={providers.error} onRetry={providers.reload} />}
       {providers.status === 'loading' && !providers.data && <PageLoading label="Loading providers…" />}
       {providers.data &&
         (providers.data.length === 0 ? (

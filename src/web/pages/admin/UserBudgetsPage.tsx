@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { UserBudgetResponse } from '../../../shared/budget.js';
 import { adminApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
+import { ErrorAlert, RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { BudgetBar } from '../../components/BudgetGauge.js';
 import { Button } from '../../components/Button.js';
 import { LoadMore } from '../../components/LoadMore.js';
@@ -267,14 +267,7 @@ export function UserBudgetsPage() {
           <h2 id="user-budgets-heading">Budgets</h2>
           <StatusMessage>{message}</StatusMessage>
         </div>
-        {list.status === 'error' && (
-          <ErrorAlert>
-            <span>{errorMessage(list.error)}</span>{' '}
-            <Button variant="secondary" size="small" onClick={list.reload}>
-              Try again
-            </Button>
-          </ErrorAlert>
-        )}
+        {list.status === 'error' && <RetryAlert error={list.error} onRetry={list.reload} />}
         {list.status === 'loading' && !list.data && <PageLoading label="Loading budgets…" />}
         {list.data &&
           (items.length === 0 ? (

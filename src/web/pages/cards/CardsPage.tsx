@@ -4,8 +4,7 @@ import type { Card, CardState } from '../../../shared/cards.js';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
 import { cardsApi, type ListCardsParams } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
-import { Button } from '../../components/Button.js';
+import { ErrorAlert, RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { LoadMore } from '../../components/LoadMore.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -233,14 +232,7 @@ export function CardsPage() {
         </h2>
         <StatusMessage className="cards-status">{status}</StatusMessage>
         {actionError && <ErrorAlert>{actionError}</ErrorAlert>}
-        {first.status === 'error' && (
-          <ErrorAlert>
-            <span>{errorMessage(first.error)}</span>{' '}
-            <Button variant="secondary" size="small" onClick={first.reload}>
-              Try again
-            </Button>
-          </ErrorAlert>
-        )}
+        {first.status === 'error' && <RetryAlert error={first.error} onRetry={first.reload} />}
         {first.status === 'loading' && !first.data && <PageLoading label="Loading cards…" />}
         {first.data && items.length === 0 && filtered && (
           <EmptyState title="No cards match" icon="search">

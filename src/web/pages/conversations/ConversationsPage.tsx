@@ -5,7 +5,7 @@ import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages
 import type { CefrLevel } from '../../../shared/scenarios.js';
 import { conversationsApi } from '../../api/conversations.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
+import { ErrorAlert, RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { LoadMore } from '../../components/LoadMore.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -13,7 +13,6 @@ import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
 import { PhaseBar, currentPhaseIndex } from '../../components/PhaseBar.js';
 import { PageLoading } from '../../components/PageLoading.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount, formatDateTime, languageName } from '../../lib/format.js';
 import { conversationTitle, LEVEL_LABELS, LEVEL_LIST } from '../../lib/scenario-format.js';
 import { useFormSubmit } from '../../lib/use-form-submit.js';
@@ -166,14 +165,7 @@ export function ConversationsPage() {
           aria-busy={first.status === 'loading'}
         >
           <h2 id="conversations-heading">Your conversations</h2>
-          {first.status === 'error' && (
-            <ErrorAlert>
-              <span>{errorMessage(first.error)}</span>{' '}
-              <Button variant="secondary" size="small" onClick={first.reload}>
-                Try again
-              </Button>
-            </ErrorAlert>
-          )}
+          {first.status === 'error' && <RetryAlert error={first.error} onRetry={first.reload} />}
           {first.status === 'loading' && !first.data && <PageLoading label="Loading conversations…" />}
           {first.data && items.length === 0 && (
             <EmptyState title="No conversations yet">

@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/scenarios.js';
 import { ApiError } from '../../api/client.js';
 import { scenariosApi, type ScenarioVisibility } from '../../api/scenarios.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
+import { ErrorAlert, RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Page } from '../../components/Page.js';
@@ -536,12 +536,7 @@ function EditExisting({ id }: { id: string }) {
   if (record.status === 'error')
     return (
       <Page title="Edit scenario">
-        <ErrorAlert>
-          <span>{errorMessage(record.error)}</span>{' '}
-          <Button variant="secondary" size="small" onClick={record.reload}>
-            Try again
-          </Button>
-        </ErrorAlert>
+        <RetryAlert error={record.error} onRetry={record.reload} />
       </Page>
     );
   if (record.status !== 'success')

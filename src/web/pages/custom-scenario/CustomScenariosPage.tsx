@@ -6,7 +6,7 @@ import type { CustomScenarioRecord } from '../../../shared/scenarios.js';
 import { ApiError } from '../../api/client.js';
 import { scenariosApi, type ScenarioVisibility } from '../../api/scenarios.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
+import { ErrorAlert, RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -256,14 +256,7 @@ export function CustomScenariosPage() {
         <div>
           <section className="card section" aria-labelledby="mine-heading">
             <h2 id="mine-heading">Yours</h2>
-            {mine.status === 'error' && (
-              <ErrorAlert>
-                <span>{errorMessage(mine.error)}</span>{' '}
-                <Button variant="secondary" size="small" onClick={mine.reload}>
-                  Try again
-                </Button>
-              </ErrorAlert>
-            )}
+            {mine.status === 'error' && <RetryAlert error={mine.error} onRetry={mine.reload} />}
             {mine.status === 'loading' && !mine.data && <PageLoading label="Loading your scenarios…" />}
             {mine.data && mine.data.length === 0 && (
               <EmptyState title="You have not written a scenario yet">

@@ -3,8 +3,7 @@ import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages
 import type { SessionStatus, SessionType } from '../../../shared/learning-sessions.js';
 import { learningSessionsApi, type ListSessionsParams } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
-import { Button } from '../../components/Button.js';
+import { ErrorAlert, RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { LoadMore } from '../../components/LoadMore.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FilterBar, FilterSelect, LanguageFilterSelect } from '../../components/Filters.js';
@@ -12,7 +11,6 @@ import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
 import { useSearchParamFilters } from '../../components/search-param-filters.js';
 import { SessionTable } from '../../components/SessionTable.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import {
   formatCount,
   SESSION_STATUS_LABELS,
@@ -91,14 +89,7 @@ export function HistoryPage() {
         <h2 id="results-heading" className="visually-hidden">
           Sessions
         </h2>
-        {first.status === 'error' && (
-          <ErrorAlert>
-            <span>{errorMessage(first.error)}</span>{' '}
-            <Button variant="secondary" size="small" onClick={first.reload}>
-              Try again
-            </Button>
-          </ErrorAlert>
-        )}
+        {first.status === 'error' && <RetryAlert error={first.error} onRetry={first.reload} />}
         {first.status === 'loading' && !first.data && <PageLoading label="Loading sessions…" />}
         {first.data && items.length === 0 && filtered && (
           <EmptyState title="No sessions match these filters" icon="search">

@@ -1,12 +1,11 @@
 import { Link } from 'react-router';
 import type { ReviewSettings } from '../../../shared/review.js';
 import { reviewApi } from '../../api/client.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
+import { ErrorAlert, RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import { useFormSubmit } from '../../lib/use-form-submit.js';
 import { useQuery } from '../../lib/use-query.js';
 import { Options } from '../../components/options.js';
@@ -177,14 +176,7 @@ export function ReviewSettingsPage() {
         <h2 id="settings-heading" className="visually-hidden">
           Scheduling
         </h2>
-        {settings.status === 'error' && (
-          <ErrorAlert>
-            <span>{errorMessage(settings.error)}</span>{' '}
-            <Button variant="secondary" size="small" onClick={settings.reload}>
-              Try again
-            </Button>
-          </ErrorAlert>
-        )}
+        {settings.status === 'error' && <RetryAlert error={settings.error} onRetry={settings.reload} />}
         {settings.status === 'loading' && !settings.data && <PageLoading label="Loading your settings…" />}
         {/* Saving reloads; the form keeps what was typed, so it is not remounted. */}
         {settings.data && <SettingsForm settings={settings.data} onSaved={settings.reload} />}

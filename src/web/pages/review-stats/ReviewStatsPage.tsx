@@ -4,15 +4,13 @@ import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages
 import type { RatingName } from '../../../shared/review.js';
 import type { ReviewStats } from '../../../shared/review-stats.js';
 import { reviewApi } from '../../api/client.js';
-import { ErrorAlert } from '../../components/Alert.js';
+import { RetryAlert } from '../../components/Alert.js';
 import { BarChart, type BarDatum } from '../../components/BarChart.js';
-import { Button } from '../../components/Button.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
 import { StackedBarChart, type StackedDatum, type StackSeries } from '../../components/StackedBarChart.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import {
   CARD_STATE_LABELS,
   CARD_STATE_LIST,
@@ -255,14 +253,7 @@ export function ReviewStatsPage() {
         </FormField>
       </form>
 
-      {stats.status === 'error' && (
-        <ErrorAlert>
-          <span>{errorMessage(stats.error)}</span>{' '}
-          <Button variant="secondary" size="small" onClick={stats.reload}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      )}
+      {stats.status === 'error' && <RetryAlert error={stats.error} onRetry={stats.reload} />}
       {stats.status === 'loading' && !stats.data && <PageLoading label="Loading statistics…" />}
       {stats.data && (
         <div

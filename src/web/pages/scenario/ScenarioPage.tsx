@@ -5,7 +5,7 @@ import type { CefrLevel, ScenarioAttempt, ScenarioView } from '../../../shared/s
 import { conversationsApi } from '../../api/conversations.js';
 import { scenariosApi } from '../../api/scenarios.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert } from '../../components/Alert.js';
+import { ErrorAlert, RetryAlert } from '../../components/Alert.js';
 import { Button } from '../../components/Button.js';
 import { FormField } from '../../components/FormField.js';
 import { Page } from '../../components/Page.js';
@@ -111,14 +111,7 @@ function PastAttempts({ scenarioId, timeZone }: { scenarioId: string; timeZone: 
   return (
     <section className="card section" aria-labelledby="attempts-heading">
       <h2 id="attempts-heading">Past attempts</h2>
-      {history.status === 'error' && (
-        <ErrorAlert>
-          <span>{errorMessage(history.error)}</span>{' '}
-          <Button variant="secondary" size="small" onClick={history.reload}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      )}
+      {history.status === 'error' && <RetryAlert error={history.error} onRetry={history.reload} />}
       {history.status === 'loading' && <PageLoading label="Loading your attempts…" />}
       {history.data && history.data.length === 0 && (
         <p className="muted">You have not finished this scenario yet. Your attempts will appear here.</p>
@@ -176,14 +169,7 @@ export function ScenarioPage() {
         </Link>
       }
     >
-      {scenario.status === 'error' && (
-        <ErrorAlert>
-          <span>{errorMessage(scenario.error)}</span>{' '}
-          <Button variant="secondary" size="small" onClick={scenario.reload}>
-            Try again
-          </Button>
-        </ErrorAlert>
-      )}
+      {scenario.status === 'error' && <RetryAlert error={scenario.error} onRetry={scenario.reload} />}
       {!data && scenario.status === 'loading' && <PageLoading label="Loading the scenario…" />}
       {data && (
         <div className="scenario-layout">

@@ -3,14 +3,12 @@ import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages
 import type { ScenarioCategory, ScenarioDifficulty, ScenarioSummary } from '../../../shared/scenarios.js';
 import { type ListScenariosParams, scenariosApi } from '../../api/scenarios.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert, StatusMessage } from '../../components/Alert.js';
-import { Button } from '../../components/Button.js';
+import { RetryAlert, StatusMessage } from '../../components/Alert.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { FilterBar, FilterSelect, LanguageFilterSelect } from '../../components/Filters.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
 import { useSearchParamFilters } from '../../components/search-param-filters.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount, formatDateTime } from '../../lib/format.js';
 import {
   CATEGORY_LABELS,
@@ -152,14 +150,7 @@ export function ScenariosPage() {
         <h2 id="scenario-results-heading" className="visually-hidden">
           Scenarios
         </h2>
-        {list.status === 'error' && (
-          <ErrorAlert>
-            <span>{errorMessage(list.error)}</span>{' '}
-            <Button variant="secondary" size="small" onClick={list.reload}>
-              Try again
-            </Button>
-          </ErrorAlert>
-        )}
+        {list.status === 'error' && <RetryAlert error={list.error} onRetry={list.reload} />}
         {list.status === 'loading' && !list.data && <PageLoading label="Loading scenarios…" />}
         {list.data && items.length === 0 && (
           <div className="card">
