@@ -132,6 +132,8 @@ export function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+export const NETWORK_ERROR = 'Could not reach the server. Check your connection and try again.';
+
 /** A request whose answer's status matters to the caller (e.g. 201 created vs 200 already there). */
 export async function requestWithStatus<T>(
   method: string,
@@ -155,13 +157,20 @@ export async function requestWithStatus<T>(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.');
+    throw new ApiError(0, 'network_error', NETWORK_ERROR);
   }
 
   if (response.status === 204) return { status: 204, body: undefined as T };
   const payload: unknown = await response.json().catch(() => undefined);
   if (response.ok) return { status: response.status, body: payload as T };
+  throw errorOf(response, payload);
+}
 
+/**
+ * The ApiError of a failed answer (`payload` is its parsed body, if any). A 401 `unauthenticated` also tells the app
+ * that the session is gone.
+ */
+export function errorOf(response: Response, payload: unknown): ApiError {
   const error = isErrorBody(payload)
     ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details ?? [])
     : new ApiError(
@@ -171,7 +180,7 @@ export async function requestWithStatus<T>(
       );
   if (response.status === 401 && error.code === 'unauthenticated')
     window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-  throw error;
+  return error;
 }
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -15,15 +15,7 @@ import type {
 } from '../../shared/conversations.js';
 import type { TargetLanguage } from '../../shared/languages.js';
 import type { CefrLevel } from '../../shared/scenarios.js';
-import {
-  ApiError,
-  csrfHeaders,
-  isErrorBody,
-  request,
-  requestWithStatus,
-  UNAUTHENTICATED_EVENT,
-  withQuery,
-} from './client.js';
+import { ApiError, csrfHeaders, errorOf, NETWORK_ERROR, request, requestWithStatus, withQuery } from './client.js';
 
 export interface CreateConversationParams {
   mode: 'scenario' | 'free';
@@ -50,22 +42,6 @@ export interface StreamHandlers {
 }
 
 const path = (id: string) => `/conversations/${encodeURIComponent(id)}`;
-const NETWORK_ERROR = 'Could not reach the server. Check your connection and try again.';
-
-async function errorFrom(response: Response): Promise<ApiError> {
-  const payload: unknown = await response.json().catch(() => undefined);
-  const error = isErrorBody(payload)
-    ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details ?? [])
-    : new ApiError(
-        response.status,
-        'http_error',
-        `The server answered ${response.status} ${response.statusText}`.trim(),
-      );
-  if (response.status === 401 && error.code === 'unauthenticated')
-    window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-  return error;
-}
-
 export interface SseEvent {
   event: string;
   data: string;
@@ -138,7 +114,7 @@ async function sendStreaming(
     if (signal?.aborted) throw new ApiError(0, 'aborted', 'Sending was cancelled.');
     throw new ApiError(0, 'network_error', NETWORK_ERROR);
   }
-  if (!response.ok) throw await errorFrom(response);
+  if (!response.ok) throw errorOf(response, await response.json().catch(() => undefined));
   if (!response.headers.get('content-type')?.includes('text/event-stream') || !response.body) {
     return (await response.json()) as Turn;
   }
