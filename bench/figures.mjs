@@ -12,6 +12,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const sorted = (values) => [...values].sort((a, b) => a - b);
 
+/** A small deterministic PRNG (mulberry32): numbers in [0, 1), the same sequence for the same seed. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Nearest-rank percentile of sorted values. */
 export function percentile(values, p) {
   if (values.length === 0) return null;

@@ -13,7 +13,7 @@
 // - the true memory state then moves by FSRS-6's own update with the true parameters.
 // Everything random comes from a seeded PRNG, so a run reproduces the same history.
 import { createEmptyCard, fsrs, generatorParameters, Rating, State } from 'ts-fsrs';
-import { prng } from './seed.mjs';
+import { prng } from './figures.mjs';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

@@ -14,7 +14,7 @@
 // - 1,000,000 answers over three years, about 11 per reviewed card (older cards more), each card's answers spaced
 //   ever wider up to its last review; rows go in in time order with `seq` following time, as real answers do.
 import SQLite from 'better-sqlite3';
-import { prng } from './seed.mjs';
+import { prng } from './figures.mjs';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

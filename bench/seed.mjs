@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { prng } from './figures.mjs';
 import { buildServices } from '../dist/server/app.js';
 import { loadConfig } from '../dist/server/config.js';
 
@@ -48,18 +49,6 @@ export async function seedUserWithToken(url, email = 'bench@example.com') {
   } finally {
     await services.database.close();
   }
-}
-
-/** A small deterministic PRNG (mulberry32), so every run seeds the same shape of data. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A v4-shaped UUID from the PRNG, like the app's randomUUID() ids but reproducible. */

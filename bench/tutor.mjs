@@ -36,6 +36,7 @@ import {
   machineCpu,
   mib,
   pct,
+  prng,
   processCpu,
   processRss,
   summary,
@@ -133,18 +134,6 @@ export async function runTutorBench(options = {}) {
 }
 
 // ---- the scripted learner ------------------------------------------------------------------------------------------
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = (random, list) => list[Math.floor(random() * list.length)];
 
