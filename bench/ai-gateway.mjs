@@ -11,9 +11,13 @@
 //               router (candidates, circuit breaker, timers), the openai-compatible adapter (the same SDK), and
 //               the settlement with its ledger row once the stream ends
 //    TTFT runs from just before the call to the moment the first token's text reaches the caller.
+//      control  the direct path again, through a second client of its own: an A/A control. What it "adds" to the
+//               direct path is the reading's noise floor on this machine, since the two run the same code.
 //      burst    (the target's condition as read here) each round opens `streams` streams at the same moment and
-//               waits for all of them; direct and gateway rounds alternate (which goes first alternates too).
-//               Target: p99(gateway) − p99(direct) ≤ 5 ms. Then, as a diagnostic, calls one at a time.
+//               waits for all of them; rounds of the three paths take turns (the order rotates), each after a
+//               minor GC so that no round inherits the garbage of the one before (which was another path's).
+//               Target: p99(gateway) − p99(direct) ≤ 5 ms, reported with a 90 % bootstrap interval over rounds
+//               and next to the control's own difference. Then, as a diagnostic, calls one at a time.
 //      steady   (another reading) `streams` streams always in flight, each about a second long, starts spread
 //               evenly; blocks of each path alternate.
 //    Diagnostics: how long each gateway call spent in BudgetService.reserve (waiting for the write lock included),
@@ -39,6 +43,7 @@ import {
   machineCpu,
   pct,
   percentile,
+  prng,
   processCpu,
   sorted,
   summary,
@@ -49,6 +54,8 @@ import { startFakeLlm } from './servers.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import pg from 'pg';
@@ -132,7 +139,9 @@ export async function runAiGatewayBench(options = {}) {
     const t = (result.ttft = await ttftScenario(app, o));
     result.targets.push({
       target: `gateway adds <= ${TARGET_ADDED_P99_MS} ms to TTFT at p99, ${o.streams} streams opened at once`,
-      measured: `${fmt(t.addedMs.p99)} ms (p99 ${fmt(t.gateway.p99)} vs ${fmt(t.direct.p99)} ms direct)`,
+      measured:
+        `${fmt(t.addedMs.p99)} ms (p99 ${fmt(t.gateway.p99)} vs ${fmt(t.direct.p99)} ms direct; 90 % interval ` +
+        `${fmt(t.addedP99Interval.low)} to ${fmt(t.addedP99Interval.high)} ms; the A/A control differs by ${fmt(t.controlAddedMs.p99)} ms)`,
       pass: t.addedMs.p99 <= TARGET_ADDED_P99_MS && t.errors === 0,
     });
     if (t.steady)
@@ -184,16 +193,17 @@ async function withPaths(app, o, tokenDelayMs, run) {
     instrumentReserve(services.budget, reserveMs);
 
     // The direct path: the SDK configured as OpenAiCompatibleAdapter configures it, sending the request it sends.
-    const client = new OpenAI({
-      apiKey: 'bench-key',
-      adminAPIKey: null,
-      organization: null,
-      project: null,
-      webhookSecret: null,
-      baseURL: `${fake.url}/v1`,
-      maxRetries: 0,
-      logLevel: 'off',
-    });
+    const sdkClient = () =>
+      new OpenAI({
+        apiKey: 'bench-key',
+        adminAPIKey: null,
+        organization: null,
+        project: null,
+        webhookSecret: null,
+        baseURL: `${fake.url}/v1`,
+        maxRetries: 0,
+        logLevel: 'off',
+      });
     const params = {
       model: MODEL,
       messages: [{ role: 'system', content: SYSTEM }, ...MESSAGES],
@@ -202,7 +212,7 @@ async function withPaths(app, o, tokenDelayMs, run) {
       stream: true,
       stream_options: { include_usage: true },
     };
-    const direct = async () => {
+    const directPath = (path, client) => async () => {
       const controller = new AbortController();
       const t0 = performance.now();
       let ttft = null;
@@ -214,9 +224,12 @@ async function withPaths(app, o, tokenDelayMs, run) {
         if (ttft === null) ttft = performance.now() - t0;
         text += token;
       }
-      if (text !== ANSWER) throw new Error(`direct: unexpected answer ${JSON.stringify(text)}`);
-      return { path: 'direct', ttft };
+      if (text !== ANSWER) throw new Error(`${path}: unexpected answer ${JSON.stringify(text)}`);
+      return { path, ttft };
     };
+    const direct = directPath('direct', sdkClient());
+    // The A/A control: the same code as `direct`, through a client (and so a connection pool) of its own.
+    const control = directPath('control', sdkClient());
     let sequence = 0;
     const gateway = async () => {
       const requestId = `bench-${++sequence}`;
@@ -243,7 +256,7 @@ async function withPaths(app, o, tokenDelayMs, run) {
       return { path: 'gateway', ttft, reserve };
     };
 
-    const result = await run({ direct, gateway, fakePid: fake.pid });
+    const result = await run({ direct, gateway, control, fakePid: fake.pid });
     const ledger = await ledgerCheck(services, userId);
     if (ledger.holdsLeft !== 0 || ledger.globalSpentMicros !== ledger.costMicros)
       throw new Error(`ttft: the budget does not add up: ${JSON.stringify(ledger)}`);
@@ -255,9 +268,14 @@ async function withPaths(app, o, tokenDelayMs, run) {
   }
 }
 
-/** TTFT samples of both paths; a failed stream is counted (and the first few are logged), not measured. */
+/**
+ * TTFT samples by path (and, for the burst, by round); a failed stream is counted (and the first few are logged),
+ * not measured.
+ */
 function recorder(o) {
-  const samples = { direct: [], gateway: [], reserve: [], gatewayAfterReserve: [] };
+  const samples = { direct: [], gateway: [], control: [], reserve: [], gatewayAfterReserve: [] };
+  /** Each round's TTFTs by path: the bootstrap interval resamples whole rounds. */
+  const rounds = { direct: [], gateway: [], control: [] };
   let errors = 0;
   return {
     samples,
@@ -275,13 +293,25 @@ function recorder(o) {
         samples.gatewayAfterReserve.push(ttft - reserve);
       }
     },
+    round(path, ttfts) {
+      rounds[path].push(ttfts);
+    },
     summary() {
-      const added = (p) => percentile(sorted(samples.gateway), p) - percentile(sorted(samples.direct), p);
+      const addedBy = (path) => {
+        if (samples[path].length === 0) return null;
+        const added = (p) => percentile(sorted(samples[path]), p) - percentile(sorted(samples.direct), p);
+        return { p50: added(50), p95: added(95), p99: added(99) };
+      };
       return {
         errors,
         direct: summary(samples.direct),
         gateway: summary(samples.gateway),
-        addedMs: { p50: added(50), p95: added(95), p99: added(99) },
+        addedMs: addedBy('gateway'),
+        // How uncertain the added p99 is, from the rounds' spread (null without rounds).
+        addedP99Interval: rounds.gateway.length > 1 ? bootstrapInterval(rounds.gateway, rounds.direct, 99) : null,
+        control: samples.control.length > 0 ? summary(samples.control) : null,
+        // What the same code as `direct` "adds" to it: the reading's noise floor.
+        controlAddedMs: addedBy('control'),
         // Time each gateway call spent in BudgetService.reserve, waiting for the write lock included; and its TTFT
         // less that: the router, the adapter and the SDK, after admission.
         reserveMs: summary(samples.reserve),
@@ -291,29 +321,66 @@ function recorder(o) {
   };
 }
 
+const BOOTSTRAP_RESAMPLES = 1000;
+
+/**
+ * The 90 % bootstrap interval of percentile(a) − percentile(b), resampling each side's rounds with replacement
+ * (a round is the unit: its streams share its conditions). Seeded, so a result file can be recomputed.
+ */
+function bootstrapInterval(roundsA, roundsB, p) {
+  const random = prng(0x5eed);
+  const resample = (rounds) => {
+    const values = [];
+    for (let i = 0; i < rounds.length; i++) values.push(...rounds[Math.floor(random() * rounds.length)]);
+    return percentile(sorted(values), p);
+  };
+  const differences = sorted(Array.from({ length: BOOTSTRAP_RESAMPLES }, () => resample(roundsA) - resample(roundsB)));
+  return { low: percentile(differences, 5), high: percentile(differences, 95) };
+}
+
+/**
+ * A minor garbage collection, run before each burst round so that no round pays for the garbage of the round
+ * before it (another path's); a round's own garbage is still collected within it. Exposed at run time, so the
+ * benchmark needs no node flag.
+ */
+const minorGc = (() => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  return () => gc({ type: 'minor' });
+})();
+
 /**
  * The target's condition as read here: `streams` streams opened at the same moment, all awaited, `rounds` times
- * per path, direct and gateway rounds alternating. Then, as a diagnostic, calls one at a time.
+ * per path, rounds of the three paths taking turns (the order rotating). Then, as a diagnostic, calls one at a
+ * time.
  */
-async function burstRounds({ direct, gateway, fakePid }, o) {
+async function burstRounds({ direct, gateway, control, fakePid }, o) {
   let rec = recorder(o);
   const round = async (path) => {
+    minorGc();
     const outcomes = await Promise.allSettled(Array.from({ length: o.streams }, () => path()));
+    const ttfts = [];
+    let name = null;
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') rec.failed(outcome.reason);
-      else rec.add(outcome.value);
+      else {
+        rec.add(outcome.value);
+        ttfts.push(outcome.value.ttft);
+        name = outcome.value.path;
+      }
     }
+    if (name) rec.round(name, ttfts);
   };
-  o.log(`ttft: ${o.warmupRounds} warm-up rounds per path, then ${o.rounds} rounds of ${o.streams} streams per path`);
-  for (let i = 0; i < o.warmupRounds; i++) {
-    await round(direct);
-    await round(gateway);
-  }
+  const paths = [direct, gateway, control];
+  o.log(
+    `ttft: ${o.warmupRounds} warm-up rounds per path, then ${o.rounds} rounds of ${o.streams} streams per path (direct, gateway, control)`,
+  );
+  for (let i = 0; i < o.warmupRounds; i++) for (const path of paths) await round(path);
   rec = recorder(o);
   const cpu = cpuMeter(fakePid);
   const t0 = performance.now();
   for (let i = 0; i < o.rounds; i++) {
-    for (const path of i % 2 === 0 ? [direct, gateway] : [gateway, direct]) await round(path);
+    for (let k = 0; k < paths.length; k++) await round(paths[(i + k) % paths.length]);
   }
   const seconds = (performance.now() - t0) / 1000;
   const burst = { streams: o.streams, rounds: o.rounds, seconds, cpu: cpu.stop(seconds), ...rec.summary() };
@@ -633,7 +700,7 @@ export function formatAiGatewayResult(result) {
       `CPU while measuring (share of one core): bench process ${pct(c.benchProcess)}, fake ${pct(c.fake)}, other programs ${pct(c.others)}, steal ${pct(c.steal)}; event-loop delay p99 ${fmt(c.eventLoopDelayMs.p99)} ms, max ${fmt(c.eventLoopDelayMs.max)} ms`;
     out.push(
       `\nTime to first token (ms); the fake sends its first token ${t.firstTokenDelayMs} ms after the headers.` +
-        `\nBurst: ${t.streams} streams opened at once, ${t.rounds} rounds per path, alternating:`,
+        `\nBurst: ${t.streams} streams opened at once, ${t.rounds} rounds per path, taking turns:`,
     );
     out.push(
       table(
@@ -641,7 +708,9 @@ export function formatAiGatewayResult(result) {
         [
           row('direct: openai SDK → fake', t.direct),
           row('gateway: reserve + router + adapter', t.gateway),
+          row('control: the direct path again (A/A)', t.control),
           added('added by the gateway', t.addedMs),
+          added('added by the control (noise floor)', t.controlAddedMs),
           row('  time in reserve (diagnostic)', t.reserveMs),
           row('  gateway TTFT less reserve (diagnostic)', t.gatewayAfterReserveMs),
           row('one call at a time: direct', t.oneAtATime.direct),
@@ -652,6 +721,7 @@ export function formatAiGatewayResult(result) {
       ),
     );
     out.push(
+      `Added at p99, 90 % bootstrap interval over rounds: ${fmt(t.addedP99Interval.low)} to ${fmt(t.addedP99Interval.high)} ms`,
       `${cpuLine(t.cpu)}; ${t.errors} failed streams; ledger ${t.ledger.okRows} ok rows, ${t.ledger.holdsLeft} holds left`,
     );
     const st = t.steady;
