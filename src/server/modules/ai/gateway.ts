@@ -66,7 +66,7 @@ export interface RouterPort {
   run(
     request: RoutedRequest,
     candidates: ProviderConfig[],
-    options: { signal: AbortSignal; onAttempt: (attempt: AttemptReport) => void },
+    options: { signal?: AbortSignal | undefined; onAttempt: (attempt: AttemptReport) => void },
   ): AsyncIterable<RouterEvent>;
 }
 
@@ -142,10 +142,7 @@ export class AiGateway {
     throw new AiFailedError('the model gave no answer', 'empty_stream');
   }
 
-  async *stream<T>(
-    call: GatewayCall<T>,
-    signal: AbortSignal = new AbortController().signal,
-  ): AsyncGenerator<GatewayEvent<T>> {
+  async *stream<T>(call: GatewayCall<T>, signal?: AbortSignal): AsyncGenerator<GatewayEvent<T>> {
     const { router, budget, cache } = this.deps;
     if (!this.configured) throw new AiUnavailableError('no language model is configured');
 

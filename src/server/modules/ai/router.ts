@@ -381,6 +381,7 @@ export class AiRouter {
     let delivered = false;
     let settled = false;
     let iterator: AsyncIterator<AdapterEvent> | null = null;
+    let steps: AbortableSteps<AdapterEvent> | null = null;
 
     const settle = (outcome: 'ok' | FailureClass, usage: TokenUsage | null, cause: 'ok' | FailureClass) => {
       settled = true;
@@ -399,8 +400,9 @@ export class AiRouter {
       if (run.signal.aborted) onRunAbort();
       else run.signal.addEventListener('abort', onRunAbort, { once: true });
       iterator = adapter.stream({ ...request, model }, controller.signal)[Symbol.asyncIterator]();
+      steps = new AbortableSteps(iterator, controller.signal);
       for (;;) {
-        const step = await nextOrAbort(iterator, controller.signal);
+        const step = await steps.next();
         if (step.done) throw new ProviderError('empty_stream', `${providerId}: the stream ended without an end`);
         const event = step.value;
         if (event.type === 'open') {
@@ -452,6 +454,7 @@ export class AiRouter {
       };
     } finally {
       run.signal.removeEventListener('abort', onRunAbort);
+      steps?.dispose();
       if (!settled) {
         // The caller stopped iterating while this attempt was under way.
         abortWith(new ProviderError('aborted', 'the caller stopped reading the answer'));
@@ -482,9 +485,35 @@ function asProviderError(err: unknown, signal: AbortSignal, providerId: string):
   return new ProviderError('server_error', `${providerId}: the adapter failed (${message})`, { cause: err });
 }
 
-/** The iterator's next step, or the signal's reason as soon as it aborts — a stuck adapter cannot hold the call. */
-function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
-  return raceAbort(iterator.next(), signal);
+/**
+ * An iterator's steps, each of which fails with the signal's reason as soon as it aborts — a stuck adapter cannot
+ * hold the call. One abort listener for the whole attempt rather than one per step (per token).
+ */
+class AbortableSteps<T> {
+  private rejectStep: ((reason: unknown) => void) | null = null;
+  private readonly onAbort = () => this.rejectStep?.(this.signal.reason);
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.signal.aborted) return Promise.reject(this.signal.reason as Error);
+    const step = this.iterator.next();
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      this.rejectStep = reject;
+      // Its late failure, after the abort won, is handled here too: never an unhandled rejection.
+      step.then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.rejectStep = null;
+  }
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
