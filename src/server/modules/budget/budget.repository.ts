@@ -254,25 +254,31 @@ export function createBudgetRepository(dialect: Dialect) {
       if (rows.length > 0) await db.insertInto('budget_holds').values(rows).execute();
     },
 
-    findReservationForUpdate(db: Kysely<DB>, id: string): Promise<ReservationRow | undefined> {
-      const query = db.selectFrom('budget_reservations').selectAll().where('id', '=', id);
-      return (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+    /** The reservations with these ids, locked until the transaction ends (in id order, as every settlement locks). */
+    findReservationsForUpdate(db: Kysely<DB>, ids: string[]): Promise<ReservationRow[]> {
+      const query = db.selectFrom('budget_reservations').selectAll().where('id', 'in', ids).orderBy('id');
+      return (dialect === 'postgres' ? query.forUpdate() : query).execute();
     },
 
-    /** The reservation's holds, global budget first (the order every transaction locks budget periods in). */
-    async holdsOf(db: Kysely<DB>, reservationId: string): Promise<HoldRow[]> {
+    /**
+     * The holds of these reservations, by budget (the global one first: the order every transaction locks budget
+     * periods in) and period.
+     */
+    async holdsOfReservations(db: Kysely<DB>, reservationIds: string[]): Promise<HoldRow[]> {
       const rows = await db
         .selectFrom('budget_holds')
         .selectAll()
-        .where('reservation_id', '=', reservationId)
+        .where('reservation_id', 'in', reservationIds)
         .orderBy('budget_id')
+        .orderBy('period_start')
         .execute();
       return rows.map((r) => ({ ...r, amount_micros: num(r.amount_micros) }));
     },
 
-    async settleReservation(db: Kysely<DB>, id: string, at: string): Promise<void> {
-      await db.deleteFrom('budget_holds').where('reservation_id', '=', id).execute();
-      await db.updateTable('budget_reservations').set({ settled_at: at }).where('id', '=', id).execute();
+    /** Marks the reservations settled at `at` and releases what they held. */
+    async settleReservations(db: Kysely<DB>, ids: string[], at: string): Promise<void> {
+      await db.deleteFrom('budget_holds').where('reservation_id', 'in', ids).execute();
+      await db.updateTable('budget_reservations').set({ settled_at: at }).where('id', 'in', ids).execute();
     },
 
     async insertUsage(db: Kysely<DB>, rows: UsageRow[]): Promise<void> {

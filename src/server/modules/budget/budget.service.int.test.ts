@@ -630,6 +630,59 @@ describe.each(testDatabases())('budget concurrency on $name', (kind) => {
     expect(status.user!.reservedUsd * 1e6).toBe(4 * MAX);
   });
 
+  it('settles the calls that end together in one transaction: each reservation once, an unknown one refused alone', async () => {
+    const svc = t.app.services.budget;
+    const users = [(await registerUser(t.app)).id, (await registerUser(t.app)).id];
+    for (const userId of users)
+      await svc.putUserBudget(userId, { period: 'monthly', limitUsd: 10, mode: 'block' }, ADMIN);
+    const calls = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const userId = users[i % 2]!;
+        const r = await svc.reserve({ userId, maxCostMicros: MAX, requestId: `end-${i}` });
+        return { userId, reservationId: r.reservationId, cost: 1_000 * (i + 1) };
+      }),
+    );
+    const transactions = vi.spyOn(t.database, 'writeTransaction');
+    const settled = await Promise.allSettled([
+      ...calls.map((c) => svc.settle(c.reservationId, [attempt(c.userId, c.cost)])),
+      // The same reservation again in the same batch: settled once, with the first report.
+      svc.settle(calls[0]!.reservationId, [attempt(users[0]!, 999_999)]),
+      svc.settle('no-such-reservation', [attempt(users[0]!, 1)]),
+    ]);
+    expect(transactions).toHaveBeenCalledTimes(1);
+    transactions.mockRestore();
+    expect(settled.slice(0, 13).every((s) => s.status === 'fulfilled')).toBe(true);
+    expect(settled[13]).toMatchObject({ status: 'rejected', reason: expect.any(NotFoundError) });
+    for (const userId of users) {
+      const mine = calls.filter((c) => c.userId === userId);
+      const status = await svc.status(userId);
+      expect(status.user!.spentUsd * 1e6).toBe(mine.reduce((sum, c) => sum + c.cost, 0));
+      expect(status.user!.reservedUsd).toBe(0);
+      expect((await svc.usage(userId, { groupBy: 'model' })).totals.calls).toBe(6);
+    }
+  });
+
+  it('a settlement whose ledger row cannot be written fails alone; the others of its batch are recorded', async () => {
+    const svc = t.app.services.budget;
+    const userId = (await registerUser(t.app)).id;
+    await svc.putUserBudget(userId, { period: 'monthly', limitUsd: 10, mode: 'block' }, ADMIN);
+    const [a, b, c] = await Promise.all(
+      ['a', 'b', 'c'].map((id) => svc.reserve({ userId, maxCostMicros: MAX, requestId: id })),
+    );
+    const settled = await Promise.allSettled([
+      svc.settle(a!.reservationId, [attempt(userId, 1_000)]),
+      // A ledger row for a user that does not exist breaks the batch's transaction (a foreign key).
+      svc.settle(b!.reservationId, [attempt('no-such-user', 2_000)]),
+      svc.settle(c!.reservationId, [attempt(userId, 4_000)]),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const status = await svc.status(userId);
+    expect(status.user!.spentUsd * 1e6).toBe(5_000);
+    // The failed call's reservation still holds its maximum (until it expires or is settled again).
+    expect(status.user!.reservedUsd * 1e6).toBe(MAX);
+    expect((await svc.usage(userId, { groupBy: 'model' })).totals.calls).toBe(2);
+  });
+
   // PostgreSQL only: two SQLite connections in one thread deadlock (the second's BEGIN IMMEDIATE blocks the thread
   // the first needs to commit); across processes SQLite's write lock serialises them.
   it.runIf(kind.name === 'postgres')(

@@ -26,6 +26,7 @@ import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { DomainError, NotFoundError, ValidationError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { Batcher } from '../../lib/batcher.js';
 import type { IdGenerator } from '../../lib/ids.js';
 import type { AiPurpose, FailureClass } from '../ai/ai.types.js';
 import { describeInstant, localDate, periodAt } from './budget-period.js';
@@ -118,11 +119,10 @@ export interface BudgetServiceDeps {
   reservationTtlMs?: number;
 }
 
-/** A call waiting in `reserve` for its batch. */
-interface PendingAdmission {
-  input: ReserveInput;
-  resolve: (reservation: Reservation) => void;
-  reject: (err: unknown) => void;
+/** A call's settlement, waiting for its batch. */
+interface Settlement {
+  reservationId: string;
+  attempts: UsageAttempt[];
 }
 
 /** A budget's locked current period while a batch is admitted; `reserved` grows with each call admitted. */
@@ -150,8 +150,11 @@ function cachedWarning(s: Standing, current: BudgetSnapshot): BudgetWarning | nu
   return warning;
 }
 
-/** Calls admitted in one transaction at most (well inside either database's limit on a statement's parameters). */
-const MAX_ADMISSION_BATCH = 256;
+/**
+ * Calls admitted, or settled, in one transaction at most (well inside either database's limit on a statement's
+ * parameters).
+ */
+const MAX_BATCH = 256;
 
 type UsageQueryInput = { from?: string | undefined; to?: string | undefined; groupBy: AdminUsageGroup };
 
@@ -181,44 +184,19 @@ export class BudgetService {
    */
   async reserve(input: ReserveInput): Promise<Reservation> {
     assertMicros(input.maxCostMicros, 'maxCostMicros');
-    return new Promise<Reservation>((resolve, reject) => {
-      this.admissions.push({ input, resolve, reject });
-      if (this.admitting) return;
-      this.admitting = true;
-      // One turn of the event loop first, so a burst that arrives together (requests read from the network in
-      // the same turn) is admitted in one transaction.
-      setImmediate(() => void this.admitWaiting());
-    });
+    return this.admissions.submit(input);
   }
-
-  /** Calls waiting for admission; they are admitted together, in arrival order, by `admitWaiting`. */
-  private readonly admissions: PendingAdmission[] = [];
-  private admitting = false;
 
   /**
-   * Admits every waiting call, in batches: those that arrived in the same turn of the event loop together, then
-   * those that arrived while that transaction ran, and so on. Inside a batch each call is decided in
-   * arrival order against the budgets as the calls before it left them, so the outcome is what one transaction per
-   * call would give — for a burst of 64 calls one transaction instead of 64 (the write lock, the period-row
-   * locks and each query once, not per call).
+   * Calls waiting for admission, admitted together: those that arrived in the same turn of the event loop, then
+   * those that arrived while that transaction ran, and so on. Inside a batch each call is decided in arrival order
+   * against the budgets as the calls before it left them, so the outcome is what one transaction per call would
+   * give — for a burst of 64 calls one transaction instead of 64 (the write lock, the period-row locks and each
+   * query once, not per call).
    */
-  private async admitWaiting(): Promise<void> {
-    try {
-      while (this.admissions.length > 0) {
-        const batch = this.admissions.splice(0, MAX_ADMISSION_BATCH);
-        try {
-          const outcomes = await this.admitBatch(batch.map((b) => b.input));
-          outcomes.forEach((outcome, i) =>
-            outcome instanceof Error ? batch[i]!.reject(outcome) : batch[i]!.resolve(outcome),
-          );
-        } catch (err) {
-          for (const waiting of batch) waiting.reject(err);
-        }
-      }
-    } finally {
-      this.admitting = false;
-    }
-  }
+  private readonly admissions = new Batcher((inputs: ReserveInput[]) => this.admitBatch(inputs), {
+    maxBatch: MAX_BATCH,
+  });
 
   /** One write transaction deciding `inputs` in order; answers each call's reservation or its error. */
   private admitBatch(inputs: ReserveInput[]): Promise<(Reservation | Error)[]> {
@@ -292,21 +270,57 @@ export class BudgetService {
    */
   async settle(reservationId: string, attempts: UsageAttempt[]): Promise<void> {
     attempts.forEach(assertAttempt);
+    return this.settlements.submit({ reservationId, attempts });
+  }
+
+  /**
+   * Settlements waiting for their transaction, settled together like admissions (the streams of a burst end
+   * together). Should a batch's transaction fail, each of its settlements is retried alone: one call's bad ledger
+   * row must not cost the others theirs.
+   */
+  private readonly settlements = new Batcher((items: Settlement[]) => this.settleBatch(items), {
+    maxBatch: MAX_BATCH,
+    isolateFailures: true,
+  });
+
+  /**
+   * One write transaction settling `items`: their ledger rows, each reservation's cost added to every budget
+   * period it held against (summed per period, global budget first), the thresholds crossed, and the holds
+   * released. A reservation settled already, or twice in the batch, is settled once; an unknown one is a
+   * NotFoundError of that call alone.
+   */
+  private settleBatch(items: Settlement[]): Promise<(void | Error)[]> {
     const { repo, clock } = this.deps;
-    await this.deps.database.writeTransaction(async (trx) => {
+    return this.deps.database.writeTransaction(async (trx) => {
       const now = clock.now();
-      const reservation = await repo.findReservationForUpdate(trx, reservationId);
-      if (!reservation) throw new NotFoundError('budget reservation');
-      if (reservation.settled_at !== null) return;
-      await repo.insertUsage(trx, this.ledgerRows(attempts, reservationId, now));
-      const cost = attempts.reduce((sum, a) => sum + a.costMicros, 0);
-      const holds = await repo.holdsOf(trx, reservationId);
-      await this.charge(
+      const ids = [...new Set(items.map((i) => i.reservationId))];
+      const found = new Map((await repo.findReservationsForUpdate(trx, ids)).map((r) => [r.id, r]));
+      const settling = new Map<string, UsageAttempt[]>();
+      const outcomes = items.map((item): void | Error => {
+        const reservation = found.get(item.reservationId);
+        if (!reservation) return new NotFoundError('budget reservation');
+        if (reservation.settled_at === null && !settling.has(item.reservationId))
+          settling.set(item.reservationId, item.attempts);
+      });
+      if (settling.size === 0) return outcomes;
+      const live = [...settling.keys()];
+      await repo.insertUsage(
         trx,
-        holds.map((h) => ({ budgetId: h.budget_id, periodStart: h.period_start, micros: cost })),
-        now,
+        [...settling].flatMap(([id, attempts]) => this.ledgerRows(attempts, id, now)),
       );
-      await repo.settleReservation(trx, reservationId, now.toISOString());
+      const costOf = new Map(
+        [...settling].map(([id, attempts]) => [id, attempts.reduce((s, a) => s + a.costMicros, 0)]),
+      );
+      const charges = new Map<string, { budgetId: string; periodStart: string; micros: number }>();
+      for (const hold of await repo.holdsOfReservations(trx, live)) {
+        const key = `${hold.budget_id}\u0000${hold.period_start}`;
+        const charge = charges.get(key) ?? { budgetId: hold.budget_id, periodStart: hold.period_start, micros: 0 };
+        charge.micros += costOf.get(hold.reservation_id)!;
+        charges.set(key, charge);
+      }
+      await this.charge(trx, [...charges.values()], now);
+      await repo.settleReservations(trx, live, now.toISOString());
+      return outcomes;
     });
   }
 
