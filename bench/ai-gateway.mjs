@@ -32,7 +32,7 @@
 // BENCH_SKIP_BUILD=1 measures dist/ as it is). It prints tables and writes bench/results/ai-gateway-<timestamp>.json.
 // `runAiGatewayBench(options)` is the same run for bench/run.mjs (it expects dist/ to be built; see DEFAULT_OPTIONS),
 // and `formatAiGatewayResult(result)` its tables. Environment when run alone: BENCH_AI_STREAMS (64), BENCH_AI_ROUNDS
-// (50 per path), BENCH_AI_FIRST_TOKEN_MS (20), BENCH_AI_STEADY_SECONDS (30 per path; 0 skips the steady reading),
+// (100 per path), BENCH_AI_FIRST_TOKEN_MS (20), BENCH_AI_STEADY_SECONDS (30 per path; 0 skips the steady reading),
 // BENCH_AI_SECONDS (4 per throughput level), BENCH_AI_CONCURRENCY (1,16,64), BENCH_AI_POSTGRES (0 skips it, 1
 // requires it), BENCH_AI_ONLY (ttft or throughput), BENCH_NAME (the result file's name).
 import { ensureServerBuilt, numberFromEnv } from './build.mjs';
@@ -73,7 +73,7 @@ export const DEFAULT_OPTIONS = {
   /** Streams opened at the same moment in each round. */
   streams: 64,
   /** Measured rounds per path (so streams × rounds TTFT samples each). */
-  rounds: 50,
+  rounds: 100,
   /** Rounds per path before measuring (connections, JIT, SQLite pages). */
   warmupRounds: 3,
   /** Diagnostic: calls per path made one at a time, after the rounds. */
