@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripHtml } from './apkg.js';
+import { contextFields, stripHtml } from './apkg.js';
 
 describe('stripHtml', () => {
   it.each([
@@ -12,5 +12,20 @@ describe('stripHtml', () => {
     ['&unknown; &#0;', '&unknown;'],
   ])('turns %j into %j', (html, text) => {
     expect(stripHtml(html)).toBe(text);
+  });
+});
+
+describe('contextFields', () => {
+  it.each([
+    [['Term', 'Translation', 'Context', 'Context translation'], 2, 3],
+    [['Front', 'Back', 'Example sentence', 'Example translation'], 2, 3],
+    [['Palabra', 'Significado', 'Traducción del ejemplo', 'Frase de ejemplo'], 3, 2],
+    [['Wort', 'Bedeutung', 'Beispielsatz'], 2, null],
+    [['Mot', 'Sens', 'Audio', 'Image'], null, null],
+    // The term and its translation are always the first two fields, whatever their names.
+    [['Example', 'Sentence'], null, null],
+    [[], null, null],
+  ])('finds the context fields of %j', (names, context, contextTranslation) => {
+    expect(contextFields(names)).toEqual({ context, contextTranslation });
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Reads an Anki deck package (.apkg): a zip holding the collection as an SQLite database, `collection.anki21`
  * (Anki 2.1) or `collection.anki2` (older). Each note becomes one card: its first field the term, its second the
- * translation, HTML removed; its tags kept. The review history (revlog) of the note's first card comes along
- * so its memory state can be replayed.
+ * translation, HTML removed; its tags kept; a later field named as a context or example sentence (in any of our
+ * languages: "Context", "Example", "Beispielsatz", "Frase"…) its context sentence, and one named as that
+ * sentence's translation its context translation. The note's first card brings its review history (revlog), so
+ * its memory state can be replayed, and whether it is suspended.
  */
 import SQLite from 'better-sqlite3';
 import { unzipSync } from 'fflate';
@@ -32,8 +34,34 @@ export interface AnkiNote {
   term: string;
   translation: string;
   tags: string[];
+  /** The field named as a context (example) sentence, '' when the note type has none. */
+  context: string;
+  /** The field named as that sentence's translation, '' when none. */
+  contextTranslation: string;
+  /** The first card is suspended in Anki (queue -1). */
+  suspended: boolean;
   /** The first card's answers, oldest first. */
   reviews: AnkiReview[];
+}
+
+/** Words that name a context or example sentence in a field's name, in English and the six target languages. */
+const CONTEXT_NAME =
+  /context|contexto|contexte|contesto|kontext|example|ejemplo|exemple|esempio|exemplo|beispiel|sentence|frase|phrase|satz/i;
+/** Words that name a translation. */
+const TRANSLATION_NAME = /translat|traduc|traduz|übersetz|meaning|significado/i;
+
+/**
+ * Which fields of a note type hold the context sentence and its translation, by their names; the first two
+ * fields are always the term and its translation.
+ */
+export function contextFields(names: readonly string[]): { context: number | null; contextTranslation: number | null } {
+  const find = (translated: boolean) => {
+    const i = names.findIndex(
+      (name, ord) => ord >= 2 && CONTEXT_NAME.test(name) && TRANSLATION_NAME.test(name) === translated,
+    );
+    return i < 0 ? null : i;
+  };
+  return { context: find(false), contextTranslation: find(true) };
 }
 
 const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -95,12 +123,14 @@ function unpackCollection(bytes: Uint8Array): Uint8Array {
 
 interface NoteRow {
   id: number;
+  mid: number;
   flds: string;
   tags: string;
 }
 interface CardRow {
   id: number;
   nid: number;
+  queue: number | null;
 }
 interface RevlogRow {
   id: number;
@@ -110,16 +140,25 @@ interface RevlogRow {
   time: number;
 }
 
-function readCollection(collection: Uint8Array): { notes: NoteRow[]; cards: CardRow[]; revlog: RevlogRow[] } {
+interface Collection {
+  notes: NoteRow[];
+  cards: CardRow[];
+  revlog: RevlogRow[];
+  /** Field names by note type id, in field order (empty when the collection does not say). */
+  fieldNames: Map<number, string[]>;
+}
+
+function readCollection(collection: Uint8Array): Collection {
   let db: SQLite.Database | undefined;
   try {
     // better-sqlite3 opens a Buffer as an in-memory copy of the database file.
     db = new SQLite(Buffer.from(collection.buffer, collection.byteOffset, collection.byteLength));
     return {
-      notes: db.prepare('select id, flds, tags from notes order by id').all() as NoteRow[],
+      notes: db.prepare('select id, mid, flds, tags from notes order by id').all() as NoteRow[],
       // The first card of each note (lowest template ordinal) carries the note's review history.
-      cards: db.prepare('select id, nid from cards order by nid, ord, id').all() as CardRow[],
+      cards: db.prepare('select id, nid, queue from cards order by nid, ord, id').all() as CardRow[],
       revlog: db.prepare('select id, cid, ease, type, time from revlog order by id').all() as RevlogRow[],
+      fieldNames: fieldNamesOf(db),
     };
   } catch (err) {
     throw new ImportFileError(`the collection inside the package cannot be read (${(err as Error).message})`);
@@ -129,14 +168,51 @@ function readCollection(collection: Uint8Array): { notes: NoteRow[]; cards: Card
 }
 
 /**
+ * The field names of each note type: from the `fields` table of newer collections, else from the note types'
+ * JSON in `col.models` (schema 11). Names are only a help (for the context fields): a collection that does not
+ * give them is read by position.
+ */
+function fieldNamesOf(db: SQLite.Database): Map<number, string[]> {
+  const names = new Map<number, string[]>();
+  const hasTable = (name: string) =>
+    db.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(name) !== undefined;
+  if (hasTable('fields')) {
+    const rows = db.prepare('select ntid, name from fields order by ntid, ord').all() as {
+      ntid: number;
+      name: string;
+    }[];
+    for (const row of rows) names.set(row.ntid, [...(names.get(row.ntid) ?? []), String(row.name)]);
+    if (names.size > 0) return names;
+  }
+  if (!hasTable('col')) return names;
+  const row = db.prepare('select models from col').get() as { models?: unknown } | undefined;
+  try {
+    const models = JSON.parse(String(row?.models ?? '{}')) as Record<
+      string,
+      { flds?: { name?: unknown; ord?: unknown }[] }
+    >;
+    for (const [id, model] of Object.entries(models)) {
+      const fields = [...(model.flds ?? [])].sort((a, b) => Number(a.ord) - Number(b.ord));
+      names.set(
+        Number(id),
+        fields.map((f) => String(f.name ?? '')),
+      );
+    }
+  } catch {
+    // Unreadable note types: the notes are read by position.
+  }
+  return names;
+}
+
+/**
  * The notes of an .apkg, oldest first. Refuses the file (ImportFileError) when it is not a zip, holds no
  * collection, or the collection is not a readable Anki database. Notes with an empty term or translation are
  * answered as they are, for the caller to reject.
  */
 export function readApkg(bytes: Uint8Array): AnkiNote[] {
-  const { notes, cards, revlog } = readCollection(unpackCollection(bytes));
-  const firstCard = new Map<number, number>();
-  for (const card of cards) if (!firstCard.has(card.nid)) firstCard.set(card.nid, card.id);
+  const { notes, cards, revlog, fieldNames } = readCollection(unpackCollection(bytes));
+  const firstCard = new Map<number, CardRow>();
+  for (const card of cards) if (!firstCard.has(card.nid)) firstCard.set(card.nid, card);
   const reviews = new Map<number, AnkiReview[]>();
   for (const r of revlog) {
     const rating = RATINGS[r.ease];
@@ -147,16 +223,21 @@ export function readApkg(bytes: Uint8Array): AnkiNote[] {
   }
   return notes.map((note, i) => {
     const fields = String(note.flds ?? '').split(FIELD_SEPARATOR);
+    const field = (index: number | null) => (index === null ? '' : stripHtml(fields[index] ?? ''));
+    const context = contextFields(fieldNames.get(note.mid) ?? []);
     const card = firstCard.get(note.id);
     return {
       position: i + 1,
       noteId: note.id,
-      term: stripHtml(fields[0] ?? ''),
-      translation: stripHtml(fields[1] ?? ''),
+      term: field(0),
+      translation: field(1),
       tags: String(note.tags ?? '')
         .split(/\s+/u)
         .filter((t) => t !== ''),
-      reviews: card === undefined ? [] : (reviews.get(card) ?? []),
+      context: field(context.context),
+      contextTranslation: field(context.contextTranslation),
+      suspended: card?.queue === -1,
+      reviews: card === undefined ? [] : (reviews.get(card.id) ?? []),
     };
   });
 }

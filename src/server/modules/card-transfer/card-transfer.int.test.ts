@@ -11,23 +11,52 @@ const DAY = 86_400_000;
 type Json = Record<string, unknown>;
 
 interface AnkiFixture {
-  notes: { id: number; flds: string[]; tags?: string }[];
-  cards?: { id: number; nid: number; ord?: number }[];
+  notes: { id: number; flds: string[]; tags?: string; mid?: number }[];
+  cards?: { id: number; nid: number; ord?: number; queue?: number }[];
   revlog?: { id: number; cid: number; ease: number; type?: number; time?: number }[];
+  /** Field names by note type id: written as schema 11's `col.models`, or as the newer `fields` table. */
+  noteTypes?: { fields: Record<number, string[]>; as: 'col.models' | 'fields table' };
 }
 
 /** An Anki collection with the columns the import reads, as the bytes of its SQLite file. */
-function ankiCollection({ notes, cards = [], revlog = [] }: AnkiFixture): Uint8Array {
+function ankiCollection({ notes, cards = [], revlog = [], noteTypes }: AnkiFixture): Uint8Array {
   const db = new SQLite(':memory:');
   db.exec(`
     create table notes (id integer primary key, guid text, mid integer, mod integer, flds text, tags text);
-    create table cards (id integer primary key, nid integer, did integer, ord integer, ivl integer);
+    create table cards (id integer primary key, nid integer, did integer, ord integer, ivl integer, queue integer);
     create table revlog (id integer primary key, cid integer, ease integer, ivl integer, lastIvl integer,
                          factor integer, time integer, type integer);`);
-  for (const n of notes) {
-    db.prepare('insert into notes (id, flds, tags) values (?, ?, ?)').run(n.id, n.flds.join('\x1f'), n.tags ?? '');
+  if (noteTypes?.as === 'col.models') {
+    db.exec('create table col (id integer primary key, models text)');
+    const models = Object.fromEntries(
+      Object.entries(noteTypes.fields).map(([id, names]) => [id, { flds: names.map((name, ord) => ({ name, ord })) }]),
+    );
+    db.prepare('insert into col (id, models) values (1, ?)').run(JSON.stringify(models));
   }
-  for (const c of cards) db.prepare('insert into cards (id, nid, ord) values (?, ?, ?)').run(c.id, c.nid, c.ord ?? 0);
+  if (noteTypes?.as === 'fields table') {
+    db.exec('create table fields (ntid integer, ord integer, name text, config blob)');
+    for (const [ntid, names] of Object.entries(noteTypes.fields)) {
+      for (const [ord, name] of names.entries()) {
+        db.prepare('insert into fields (ntid, ord, name) values (?, ?, ?)').run(Number(ntid), ord, name);
+      }
+    }
+  }
+  for (const n of notes) {
+    db.prepare('insert into notes (id, mid, flds, tags) values (?, ?, ?, ?)').run(
+      n.id,
+      n.mid ?? 1,
+      n.flds.join('\x1f'),
+      n.tags ?? '',
+    );
+  }
+  for (const c of cards) {
+    db.prepare('insert into cards (id, nid, ord, queue) values (?, ?, ?, ?)').run(
+      c.id,
+      c.nid,
+      c.ord ?? 0,
+      c.queue ?? 0,
+    );
+  }
   for (const r of revlog) {
     db.prepare('insert into revlog (id, cid, ease, ivl, time, type) values (?, ?, ?, 0, ?, ?)').run(
       r.id,
@@ -84,6 +113,7 @@ describe.each(testDatabases())('card import and export on $name', (kind) => {
     return (res.json().items as Json[]).sort((a, b) => String(a.term).localeCompare(String(b.term)));
   }
 
+  const APKG = { format: 'apkg', type: 'application/octet-stream' };
   const summary = (list: Json[]) =>
     list.map((c) => ({ term: c.term, translation: c.translation, context: c.contextSentence, tags: c.tags }));
 
@@ -319,10 +349,7 @@ describe.each(testDatabases())('card import and export on $name', (kind) => {
           { id: start + DAY, cid: 11, ease: 1, type: 0 },
         ],
       });
-      const result = await importOk(user, apkg({ 'collection.anki2': collection }), {
-        format: 'apkg',
-        type: 'application/octet-stream',
-      });
+      const result = await importOk(user, apkg({ 'collection.anki2': collection }), APKG);
       expect(result).toEqual({
         created: 2,
         existing: 0,
@@ -395,10 +422,7 @@ describe.each(testDatabases())('card import and export on $name', (kind) => {
         ],
         revlog: [{ id: Date.parse('2025-12-01T00:00:00Z'), cid: 10, ease: 4, type: 0 }],
       });
-      const result = await importOk(user, apkg({ 'collection.anki2': old, 'collection.anki21': current }), {
-        format: 'apkg',
-        type: 'application/octet-stream',
-      });
+      const result = await importOk(user, apkg({ 'collection.anki2': old, 'collection.anki21': current }), APKG);
       expect(result).toEqual({ created: 1, existing: 1, rejected: [] });
       expect((await cards(user)).map((c) => [c.term, c.state, c.reps])).toEqual([
         ['gato', 'new', 0],
@@ -443,10 +467,7 @@ describe.each(testDatabases())('card import and export on $name', (kind) => {
           { id: at, cid: 20, ease: 2 },
         ],
       });
-      await importOk(user, apkg({ 'collection.anki2': collection }), {
-        format: 'apkg',
-        type: 'application/octet-stream',
-      });
+      await importOk(user, apkg({ 'collection.anki2': collection }), APKG);
       const logs = await t.database.db
         .selectFrom('review_logs')
         .select(['answer_id', 'seq'])
@@ -497,9 +518,63 @@ describe.each(testDatabases())('card import and export on $name', (kind) => {
     });
   });
 
-  describe('Anki package export', () => {
-    const APKG = { format: 'apkg', type: 'application/octet-stream' };
+  describe('Anki packages: context fields and suspension', () => {
+    it.each(['col.models', 'fields table'] as const)(
+      'reads the context sentence and its translation from fields named for them (note types in %s), and keeps suspension',
+      async (as) => {
+        const user = await registerUser(t.app);
+        const file = apkg({
+          'collection.anki21': ankiCollection({
+            noteTypes: {
+              as,
+              fields: {
+                1: ['Vorderseite', 'Rückseite', 'Beispielsatz', 'Übersetzung des Beispielsatzes'],
+                2: ['Front', 'Back', 'Audio'],
+              },
+            },
+            notes: [
+              {
+                id: 1,
+                mid: 1,
+                flds: ['la casa', 'das Haus', 'Mi <b>casa</b> es tu casa.', 'Mein Haus ist dein Haus.'],
+              },
+              { id: 2, mid: 2, flds: ['el perro', 'der Hund', '[sound:perro.mp3]'] },
+            ],
+            cards: [
+              { id: 10, nid: 1, queue: -1 },
+              { id: 20, nid: 2, queue: 0 },
+            ],
+          }),
+        });
+        expect(await importOk(user, file, APKG)).toEqual({ created: 2, existing: 0, rejected: [] });
+        const list = await cards(user);
+        expect(list.map((c) => [c.term, c.contextSentence, c.contextTranslation, c.suspended])).toEqual([
+          ['el perro', null, null, false],
+          ['la casa', 'Mi casa es tu casa.', 'Mein Haus ist dein Haus.', true],
+        ]);
+        // A suspended card stays out of review.
+        const queue = (await user.request('GET', '/api/review/queue?language=es')).json();
+        expect(queue.items.map((i: { card: Json }) => i.card.term)).toEqual(['el perro']);
+      },
+    );
 
+    it('leaves a card the learner already had unsuspended, whatever the package says', async () => {
+      const user = await registerUser(t.app);
+      expect((await user.request('POST', BASE, { language: 'es', term: 'gato', translation: 'cat' })).statusCode).toBe(
+        201,
+      );
+      const file = apkg({
+        'collection.anki21': ankiCollection({
+          notes: [{ id: 1, flds: ['gato', 'cat'] }],
+          cards: [{ id: 10, nid: 1, queue: -1 }],
+        }),
+      });
+      expect(await importOk(user, file, APKG)).toEqual({ created: 0, existing: 1, rejected: [] });
+      expect((await cards(user)).map((c) => [c.term, c.suspended])).toEqual([['gato', false]]);
+    });
+  });
+
+  describe('Anki package export', () => {
     /** The exported package's collection, opened as Anki opens it. */
     function collectionOf(apkgBytes: Buffer) {
       const files = unzipSync(apkgBytes);
@@ -620,13 +695,13 @@ describe.each(testDatabases())('card import and export on $name', (kind) => {
         // Back through the import, into another account.
         expect(await importOk(other, res.rawPayload, APKG)).toEqual({ created: 5, existing: 0, rejected: [] });
         const theirs = await cards(other);
-        expect(summary(theirs)).toEqual(
-          summary(mine).map((c) => ({ ...c, context: null })), // the import reads the first two fields only
-        );
+        expect(summary(theirs)).toEqual(summary(mine));
         for (const [i, card] of theirs.entries()) {
           const original = mine[i]!;
           expect(card).toMatchObject({
             term: original.term,
+            contextTranslation: original.contextTranslation,
+            suspended: original.suspended,
             state: original.state,
             reps: original.reps,
             lapses: original.lapses,

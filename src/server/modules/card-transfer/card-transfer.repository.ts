@@ -56,6 +56,16 @@ function cardsOfLanguage(db: Kysely<DB>, userId: string, language: string) {
 /** The SQL of import and export that the cards and review repositories do not already have. */
 export function createCardTransferRepository() {
   return {
+    /** Suspends these cards of the user (cards an import made from suspended Anki cards). */
+    async suspendCards(db: Kysely<DB>, userId: string, cardIds: string[], now: string): Promise<void> {
+      await db
+        .updateTable('cards')
+        .set({ suspended: 1, updated_at: now })
+        .where('user_id', '=', userId)
+        .where('id', 'in', cardIds)
+        .execute();
+    },
+
     /** One language's cards of a user, oldest first (one import's cards by term), with the fields a file carries. */
     listForExport(db: Kysely<DB>, userId: string, language: string): Promise<ExportRow[]> {
       return cardsOfLanguage(db, userId, language)

@@ -33,12 +33,16 @@ interface Candidate {
   term: string;
   translation: string;
   context: string;
+  contextTranslation: string;
   tags: string[];
+  /** Suspended where it came from (an Anki card): the new card is suspended too. */
+  suspended: boolean;
   reviews: AnkiReview[];
 }
 
 interface ValidRow {
   input: CreateCardBody;
+  suspended: boolean;
   reviews: AnkiReview[];
 }
 
@@ -78,11 +82,13 @@ export class CardTransferService {
             line: note.position,
             term: note.term,
             translation: note.translation,
-            context: '',
+            context: note.context,
+            contextTranslation: note.contextTranslation,
             tags: note.tags,
+            suspended: note.suspended,
             reviews: note.reviews,
           }))
-        : parseCardsCsv(file).map((row) => ({ ...row, reviews: [] }));
+        : parseCardsCsv(file).map((row) => ({ ...row, contextTranslation: '', suspended: false, reviews: [] }));
 
     const rejected: RejectedRow[] = [];
     const valid: ValidRow[] = [];
@@ -92,10 +98,11 @@ export class CardTransferService {
         term: c.term,
         translation: c.translation,
         contextSentence: c.context || null,
+        contextTranslation: c.contextTranslation || null,
         tags: c.tags,
         source: 'import',
       });
-      if (parsed.success) valid.push({ input: parsed.data, reviews: c.reviews });
+      if (parsed.success) valid.push({ input: parsed.data, suspended: c.suspended, reviews: c.reviews });
       else {
         // The first problem of each field: an empty term need not also be told it lacks a letter.
         const byField = new Map<string, string>();
@@ -123,6 +130,12 @@ export class CardTransferService {
         for (const card of result.created) made.set(identity(card.language, card.term), card);
       }
       if (withHistory) await this.replayHistory(trx, userId, language, valid, made);
+      // Cards the learner already had keep their own suspension, as they keep their memory state.
+      const suspend = valid.flatMap((row) =>
+        row.suspended ? (made.get(identity(row.input.language, row.input.term))?.id ?? []) : [],
+      );
+      if (suspend.length > 0)
+        await this.deps.repo.suspendCards(trx, userId, suspend, this.deps.clock.now().toISOString());
       return made.size;
     });
     return { created, existing: valid.length - created, rejected };

@@ -147,7 +147,8 @@ function ImportSection({ initialLanguage }: { initialLanguage: TargetLanguage })
       <p className="muted transfer-intro">
         A CSV or TSV file needs a header line naming the columns <code>term</code> and <code>translation</code>,
         optionally <code>context</code> and <code>tags</code>. From an Anki deck, each note’s first field becomes the
-        term and the second the translation, and its review history is kept. Terms you already have are not duplicated.
+        term and the second the translation; a field named as an example sentence (and its translation) becomes the
+        context; tags, suspension and review history are kept. Terms you already have are not duplicated.
       </p>
       <form noValidate onSubmit={(e) => void onSubmit(e)} aria-describedby="import-heading">
         <div className="transfer-grid">
