@@ -20,6 +20,7 @@ import { registerErrorHandler, sendRouteNotFound } from './http/errors.js';
 import { computeSecurityHeaders } from './http/security-headers.js';
 import { type TimerClock, systemClock } from './lib/clock.js';
 import { type IdGenerator, randomIds } from './lib/ids.js';
+import { every } from './lib/periodic.js';
 import { authRoutes, userAdminRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { PasswordHasher } from './modules/auth/password.js';
@@ -49,7 +50,7 @@ import { ResponseCache } from './modules/ai/response-cache.js';
 import { AiRouter } from './modules/ai/router.js';
 import { createBudgetRepository } from './modules/budget/budget.repository.js';
 import { budgetAdminRoutes, budgetRoutes } from './modules/budget/budget.routes.js';
-import { BudgetService } from './modules/budget/budget.service.js';
+import { BudgetService, RESERVATION_PRUNE_INTERVAL_MS } from './modules/budget/budget.service.js';
 import { loadCatalogue, loadFreeTopics } from './modules/scenarios/catalogue.js';
 import { createConversationsRepository } from './modules/conversations/conversations.repository.js';
 import { conversationRoutes, translateRoutes } from './modules/conversations/conversations.routes.js';
@@ -300,8 +301,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   }
   const stopSweep = startIdleSweep(services.learningSessions, config.sweepIntervalMs, app.log);
+  const stopPrune = every(
+    RESERVATION_PRUNE_INTERVAL_MS,
+    async () => {
+      const pruned = await services.budget.pruneReservations();
+      if (pruned > 0) app.log.info({ pruned }, 'pruned old budget reservations');
+    },
+    (err) => app.log.error({ err }, 'pruning budget reservations failed'),
+  );
   app.addHook('onClose', async () => {
     stopSweep();
+    stopPrune();
     // A running fit stops at its next progress report and records that; the database closes only after.
     await services.optimizer.close();
     await services.close();

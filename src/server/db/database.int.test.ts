@@ -18,6 +18,7 @@ describe.each(testDatabases())('the database layer on $name', (kind) => {
       ['0006-review-indexes', 'Success'],
       ['0007-scenarios', 'Success'],
       ['0008-conversations', 'Success'],
+      ['0009-budget-reservation-expiry', 'Success'],
     ]);
     expect((await migrateToLatest(database.db, database.schema)).results).toEqual([]);
     await database.close();

@@ -7,6 +7,7 @@ import * as aiUsageAndBudgets from './migrations/0005-ai-usage-and-budgets.js';
 import * as reviewIndexes from './migrations/0006-review-indexes.js';
 import * as scenarios from './migrations/0007-scenarios.js';
 import * as conversations from './migrations/0008-conversations.js';
+import * as budgetReservationExpiry from './migrations/0009-budget-reservation-expiry.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-review-indexes': reviewIndexes,
   '0007-scenarios': scenarios,
   '0008-conversations': conversations,
+  '0009-budget-reservation-expiry': budgetReservationExpiry,
 };
 
 export class MigrationFailedError extends Error {}

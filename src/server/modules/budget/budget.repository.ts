@@ -281,6 +281,17 @@ export function createBudgetRepository(dialect: Dialect) {
       await db.updateTable('budget_reservations').set({ settled_at: at }).where('id', 'in', ids).execute();
     },
 
+    /** Deletes up to `limit` reservations that expired before `before`, their holds with them; answers how many. */
+    async deleteExpiredReservations(db: Kysely<DB>, before: string, limit: number): Promise<number> {
+      const result = await db
+        .deleteFrom('budget_reservations')
+        .where('id', 'in', (eb) =>
+          eb.selectFrom('budget_reservations').select('id').where('expires_at', '<', before).limit(limit),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async insertUsage(db: Kysely<DB>, rows: UsageRow[]): Promise<void> {
       if (rows.length > 0) await db.insertInto('ai_usage').values(rows).execute();
     },

@@ -11,6 +11,8 @@ import {
   BudgetExhaustedError,
   BudgetService,
   projectMicros,
+  RESERVATION_RETENTION_MS,
+  RESERVATION_TTL_MS,
   type UsageAttempt,
 } from './budget.service.js';
 
@@ -318,6 +320,32 @@ describe.each(testDatabases())('budget service on $name', (kind) => {
       expect(fresh.zeroCostOnly).toBe(false);
       await svc.settle(stale.reservationId, [attempt(userId, 30_000)]);
       expect((await svc.status(userId)).user).toMatchObject({ spentUsd: 0.03, reservedUsd: 0.05 });
+    });
+  });
+
+  describe('pruning', () => {
+    it('deletes reservations a day after they expire, settled or abandoned, with their holds; the ledger stays', async () => {
+      const userId = await learner(budget({ limitUsd: 1 }));
+      const settled = await spend(userId, 700, 1_000);
+      const abandoned = await svc.reserve({ userId, maxCostMicros: 2_000, requestId: 'crashed' });
+      t.clock.advance(RESERVATION_TTL_MS + RESERVATION_RETENTION_MS + 60_000);
+      const fresh = await svc.reserve({ userId, maxCostMicros: 3_000, requestId: 'now' });
+      const rows = (table: 'budget_reservations' | 'budget_holds', column: 'id' | 'reservation_id') =>
+        t.database.db
+          .selectFrom(table)
+          .select(column)
+          .where(column, 'in', [settled.reservationId, abandoned.reservationId, fresh.reservationId])
+          .execute()
+          .then((found) => found.map((r) => (r as Record<string, string>)[column]).sort());
+
+      expect(await svc.pruneReservations()).toBeGreaterThanOrEqual(2);
+      expect(await rows('budget_reservations', 'id')).toEqual([fresh.reservationId]);
+      expect(await rows('budget_holds', 'reservation_id')).toEqual([fresh.reservationId]);
+      expect(await svc.pruneReservations()).toBe(0);
+      // The settled call is still in the ledger and the period's spend; the fresh reservation still holds.
+      expect((await svc.usage(userId, { groupBy: 'model' })).totals.calls).toBe(1);
+      expect((await svc.status(userId)).user).toMatchObject({ spentUsd: 0.0007, reservedUsd: 0.003 });
+      await expect(svc.settle(abandoned.reservationId, [])).rejects.toBeInstanceOf(NotFoundError);
     });
   });
 

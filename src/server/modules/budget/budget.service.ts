@@ -57,6 +57,12 @@ export const userBudgetId = (userId: string): string => `user:${userId}`;
 export const RESERVATION_TTL_MS = 10 * 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+/** Reservations are deleted this long after they expire: settled or abandoned, no call lasts that long. */
+export const RESERVATION_RETENTION_MS = DAY_MS;
+/** How often old reservations are pruned. */
+export const RESERVATION_PRUNE_INTERVAL_MS = HOUR_MS;
+/** Reservations deleted per transaction while pruning, so that admissions never wait long for the write lock. */
+const PRUNE_CHUNK = 2_000;
 const DEFAULT_USAGE_DAYS = 30;
 const ALERTS_IN_STATUS = 50;
 
@@ -322,6 +328,22 @@ export class BudgetService {
       await repo.settleReservations(trx, live, now.toISOString());
       return outcomes;
     });
+  }
+
+  /**
+   * Deletes the reservations that expired more than RESERVATION_RETENTION_MS ago, with their holds, a chunk per
+   * transaction; answers how many. The ledger keeps every call: a reservation only admits and settles one.
+   */
+  async pruneReservations(): Promise<number> {
+    const before = new Date(this.deps.clock.now().getTime() - RESERVATION_RETENTION_MS).toISOString();
+    let total = 0;
+    for (;;) {
+      const deleted = await this.deps.database.writeTransaction((trx) =>
+        this.deps.repo.deleteExpiredReservations(trx, before, PRUNE_CHUNK),
+      );
+      total += deleted;
+      if (deleted < PRUNE_CHUNK) return total;
+    }
   }
 
   /**

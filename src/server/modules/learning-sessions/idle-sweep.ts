@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { every } from '../../lib/periodic.js';
 import type { LearningSessionService } from './learning-sessions.service.js';
 
 /**
@@ -10,15 +11,12 @@ export function startIdleSweep(
   intervalMs: number,
   log: Pick<FastifyBaseLogger, 'info' | 'error'>,
 ): () => void {
-  const timer = setInterval(() => {
-    sessions.closeIdleSessions().then(
-      (closed) => {
-        if (closed > 0) log.info({ closed }, 'closed idle learning sessions');
-      },
-      (err: unknown) => log.error({ err }, 'idle session sweep failed'),
-    );
-  }, intervalMs);
-  // The sweep alone must not keep the process alive.
-  timer.unref();
-  return () => clearInterval(timer);
+  return every(
+    intervalMs,
+    async () => {
+      const closed = await sessions.closeIdleSessions();
+      if (closed > 0) log.info({ closed }, 'closed idle learning sessions');
+    },
+    (err) => log.error({ err }, 'idle session sweep failed'),
+  );
 }
