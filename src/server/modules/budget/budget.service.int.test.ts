@@ -11,6 +11,7 @@ import {
   BudgetExhaustedError,
   BudgetService,
   projectMicros,
+  RESERVATION_PRUNE_INTERVAL_MS,
   RESERVATION_RETENTION_MS,
   RESERVATION_TTL_MS,
   type UsageAttempt,
@@ -754,6 +755,26 @@ describe.each(testDatabases())('budget concurrency on $name', (kind) => {
       }
     },
   );
+});
+
+describe.each(testDatabases())('budget housekeeping on $name', (kind) => {
+  it('the app prunes expired reservations every hour by itself', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const t = await startTestApp(kind);
+    try {
+      const user = await registerUser(t.app);
+      const old = await t.app.services.budget.reserve({ userId: user.id, maxCostMicros: 0, requestId: 'old' });
+      const stored = () =>
+        t.database.db.selectFrom('budget_reservations').select('id').where('id', '=', old.reservationId).execute();
+      expect(await stored()).toHaveLength(1);
+      t.clock.advance(RESERVATION_TTL_MS + RESERVATION_RETENTION_MS + 60_000);
+      vi.advanceTimersByTime(RESERVATION_PRUNE_INTERVAL_MS);
+      await vi.waitFor(async () => expect(await stored()).toEqual([]));
+    } finally {
+      await t.close();
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe('budget rules', () => {
