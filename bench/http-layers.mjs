@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './load.mjs';
 import { seedLearningSessions, seedUserWithToken, tempDatabase } from './seed.mjs';
-import { startServer, stopAll } from './servers.mjs';
+import { startApp, startServer, stopAll } from './servers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const settings = { seconds: Number(process.env.LAYERS_DURATION ?? 3), warmupSeconds: 2, connections: 32 };
@@ -64,12 +64,7 @@ try {
   try {
     const { userId, token } = await seedUserWithToken(database.url);
     seedLearningSessions(database.file, { measuredUserId: userId, users: 1, sessionsPerUser: 100 });
-    const server = await startServer({
-      name: 'app',
-      script: join(ROOT, 'dist', 'server', 'main.js'),
-      env: { DATABASE_URL: database.url },
-      readyPath: '/api/health',
-    });
+    const server = await startApp({ databaseUrl: database.url });
     const auth = { authorization: `Bearer ${token}` };
     const json = { ...auth, 'content-type': 'application/json' };
     const created = await (

@@ -23,7 +23,7 @@ import {
 } from './review-quality.mjs';
 import { seedUserWithToken, tempDatabase } from './seed.mjs';
 import { explainQueueQueries, REVIEW_SEED, seedReviewHistory } from './seed-review.mjs';
-import { startServer } from './servers.mjs';
+import { startApp } from './servers.mjs';
 
 export const REVIEW_TARGETS = { queueP99Ms: 50, answerP99Ms: 10, optimizerSeconds: 30 };
 const QUEUE_PATH = '/api/review/queue?limit=50';
@@ -32,7 +32,7 @@ const log = (message) => console.log(`[bench] ${message}`);
 const json = { 'content-type': 'application/json' };
 
 /** Seeds the heavy learner once and runs the `queue` and/or `answer` scenarios against one app server. */
-export async function queueAndAnswerScenarios({ settings, appScript, nodeArgs, queue, answer }) {
+export async function queueAndAnswerScenarios({ settings, nodeArgs, queue, answer }) {
   const database = tempDatabase('review');
   try {
     const { userId, token } = await seedUserWithToken(database.url);
@@ -48,13 +48,7 @@ export async function queueAndAnswerScenarios({ settings, appScript, nodeArgs, q
     for (const [query, plan] of Object.entries(plans)) log(`review: plan of ${query}: ${plan}`);
     const { dueReviewIds, ...seeding } = seeded;
 
-    const server = await startServer({
-      name: 'app',
-      script: appScript,
-      env: { DATABASE_URL: database.url },
-      readyPath: '/api/health',
-      nodeArgs,
-    });
+    const server = await startApp({ databaseUrl: database.url, nodeArgs });
     try {
       const headers = { authorization: `Bearer ${token}` };
       const results = {};
@@ -141,7 +135,7 @@ async function answerScenario(server, headers, settings, dueReviewIds) {
  * times (set by the server) give its duration: reading the log, building the items, fitting on the earlier 80 %,
  * evaluating defaults and fit on the later 20 %, and (when adopted) fitting again on all of them and saving.
  */
-export async function optimizerScenario({ appScript, nodeArgs }) {
+export async function optimizerScenario({ nodeArgs }) {
   const database = tempDatabase('optimizer');
   try {
     const { userId, token } = await seedUserWithToken(database.url);
@@ -151,13 +145,7 @@ export async function optimizerScenario({ appScript, nodeArgs }) {
     log(
       `optimizer: ${sim.reviews.toLocaleString('en')} reviews of ${sim.cards.toLocaleString('en')} cards (${items.length.toLocaleString('en')} training items)`,
     );
-    const server = await startServer({
-      name: 'app',
-      script: appScript,
-      env: { DATABASE_URL: database.url },
-      readyPath: '/api/health',
-      nodeArgs,
-    });
+    const server = await startApp({ databaseUrl: database.url, nodeArgs });
     try {
       const headers = { authorization: `Bearer ${token}` };
       const wallStart = performance.now();

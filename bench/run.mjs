@@ -28,7 +28,7 @@ import { numberFromEnv } from './build.mjs';
 import { measure } from './load.mjs';
 import { optimizerScenario, qualityScenario, queueAndAnswerScenarios, REVIEW_TARGETS } from './review-scenarios.mjs';
 import { explainListQuery, seedLearningSessions, seedUserWithToken, tempDatabase } from './seed.mjs';
-import { LOG_LEVEL, startServer, stopAll } from './servers.mjs';
+import { LOG_LEVEL, startApp, startServer, stopAll } from './servers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -52,7 +52,6 @@ const name = (process.env.BENCH_NAME || `sqlite-${new Date().toISOString().slice
 );
 const profileDir = process.env.BENCH_PROFILE === '1' ? join(RESULTS_DIR, 'profiles', name) : null;
 const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-const APP = join(ROOT, 'dist', 'server', 'main.js');
 const FLOOR = join(ROOT, 'bench', 'floor-server.mjs');
 const json = { 'content-type': 'application/json' };
 
@@ -72,13 +71,7 @@ async function lifecycleScenario() {
   const database = tempDatabase('lifecycle');
   try {
     const { token } = await seedUserWithToken(database.url);
-    const server = await startServer({
-      name: 'app',
-      script: APP,
-      env: { DATABASE_URL: database.url },
-      readyPath: '/api/health',
-      nodeArgs,
-    });
+    const server = await startApp({ databaseUrl: database.url, nodeArgs });
     try {
       const headers = { ...json, authorization: `Bearer ${token}` };
       await checkLifecycleOnce(server.url, headers);
@@ -165,13 +158,7 @@ async function listScenario() {
       `list: seeded ${seeded.sessions.toLocaleString('en')} sessions in ${seeded.seconds.toFixed(1)} s (${(fileBytes / 2 ** 20).toFixed(0)} MiB); plan: ${plan}`,
     );
 
-    const server = await startServer({
-      name: 'app',
-      script: APP,
-      env: { DATABASE_URL: database.url },
-      readyPath: '/api/health',
-      nodeArgs,
-    });
+    const server = await startApp({ databaseUrl: database.url, nodeArgs });
     try {
       const path = '/api/learning-sessions?limit=10';
       const headers = { authorization: `Bearer ${token}` };
@@ -432,7 +419,6 @@ try {
   if (settings.only.includes('queue') || settings.only.includes('answer')) {
     const review = await queueAndAnswerScenarios({
       settings,
-      appScript: APP,
       nodeArgs,
       queue: settings.only.includes('queue'),
       answer: settings.only.includes('answer'),
@@ -440,8 +426,7 @@ try {
     reviewSeeding = review.seeding;
     Object.assign(results, review.results);
   }
-  if (settings.only.includes('optimizer'))
-    Object.assign(results, await optimizerScenario({ appScript: APP, nodeArgs }));
+  if (settings.only.includes('optimizer')) Object.assign(results, await optimizerScenario({ nodeArgs }));
   if (settings.only.includes('quality')) Object.assign(results, await qualityScenario());
 } finally {
   await stopAll();

@@ -5,8 +5,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const HOST = '127.0.0.1';
+/** The built app (`npm run build:server`). */
+const APP = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'server', 'main.js');
 /** Every server runs with this log level, so logging is the same (and not the bottleneck) for all of them. */
 export const LOG_LEVEL = 'warn';
 const children = new Set();
@@ -30,6 +34,17 @@ async function freePort() {
   server.close();
   await once(server, 'close');
   return port;
+}
+
+/** Starts the built app on the database at `databaseUrl` (plus `env`) and waits until its health check answers. */
+export function startApp({ databaseUrl, env = {}, name = 'app', nodeArgs = [] }) {
+  return startServer({
+    name,
+    script: APP,
+    env: { DATABASE_URL: databaseUrl, ...env },
+    readyPath: '/api/health',
+    nodeArgs,
+  });
 }
 
 /**

@@ -43,7 +43,7 @@ import {
   table,
   tempSqlite,
 } from './figures.mjs';
-import { startFakeLlm, startServer } from './servers.mjs';
+import { startApp, startFakeLlm } from './servers.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -54,7 +54,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const CONTENT_DIR = join(ROOT, 'content');
 const FAKE_SERVER = join(ROOT, 'src', 'server', 'test', 'llm-fakes', 'fake-llm-server.ts');
-const APP = join(ROOT, 'dist', 'server', 'main.js');
 const LANGUAGES = ['es', 'fr', 'de', 'it', 'pt', 'en'];
 const TARGET_REPLY_P99_MS = 20;
 const MODEL = 'fake-model';
@@ -360,12 +359,7 @@ async function httpScenario(content, o) {
   const database = tempSqlite('tutor-http');
   try {
     const { token } = await seedUserWithToken(database.url, 'tutor-http@example.com');
-    const server = await startServer({
-      name: 'app (offline tutor)',
-      script: APP,
-      env: { DATABASE_URL: database.url },
-      readyPath: '/api/health',
-    });
+    const server = await startApp({ databaseUrl: database.url, name: 'app (offline tutor)' });
     try {
       const client = apiClient(server.url, token);
       const rssStarted = processRss(server.pid);
@@ -492,17 +486,15 @@ async function sseScenario(content, o) {
   const database = tempSqlite('tutor-sse');
   try {
     const { token } = await seedUserWithToken(database.url, 'tutor-sse@example.com');
-    const server = await startServer({
+    const server = await startApp({
+      databaseUrl: database.url,
       name: 'app (LLM tutor)',
-      script: APP,
       env: {
-        DATABASE_URL: database.url,
         OPENAI_API_KEY: 'bench-key',
         OPENAI_BASE_URL: `${fake.url}/v1`,
         OPENAI_MODEL: MODEL,
         OPENAI_PRICE_PER_MTOK: '0.4,1.6',
       },
-      readyPath: '/api/health',
     });
     try {
       o.log(`sse: fake provider pid ${fake.pid} (first token after ${o.firstTokenDelayMs} ms), app pid ${server.pid}`);
