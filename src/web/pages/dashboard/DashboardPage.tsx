@@ -2,13 +2,11 @@ import { Link } from 'react-router';
 import type { LearningSessionStats } from '../../../shared/learning-sessions.js';
 import { learningSessionsApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert } from '../../components/Alert.js';
-import { Button } from '../../components/Button.js';
+import { RetryAlert } from '../../components/Alert.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
 import { SessionTable } from '../../components/SessionTable.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount, formatDuration, SESSION_TYPE_LIST, sumBuckets } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ActivityChart } from './ActivityChart.js';
@@ -22,17 +20,6 @@ const RECENT = 5;
 function totalOf(stats: LearningSessionStats) {
   return sumBuckets(
     SESSION_TYPE_LIST.map((t) => ({ seconds: stats.byType[t].totalSeconds, sessions: stats.byType[t].count })),
-  );
-}
-
-function SectionError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  return (
-    <ErrorAlert>
-      <span>{errorMessage(error)}</span>{' '}
-      <Button variant="secondary" size="small" onClick={onRetry}>
-        Try again
-      </Button>
-    </ErrorAlert>
   );
 }
 
@@ -52,7 +39,7 @@ export function DashboardPage() {
         <h2 id="totals-heading" className="visually-hidden">
           Study time
         </h2>
-        {activity.status === 'error' && <SectionError error={activity.error} onRetry={activity.reload} />}
+        {activity.status === 'error' && <RetryAlert error={activity.error} onRetry={activity.reload} />}
         <div className="stat-grid">
           <StatCard
             label="Today"
@@ -84,7 +71,7 @@ export function DashboardPage() {
 
         <section aria-labelledby="types-heading" className="card section">
           <h2 id="types-heading">Sessions by type, last {STATS_DAYS} days</h2>
-          {stats.status === 'error' && <SectionError error={stats.error} onRetry={stats.reload} />}
+          {stats.status === 'error' && <RetryAlert error={stats.error} onRetry={stats.reload} />}
           {stats.status === 'loading' && !stats.data && <PageLoading label="Loading your totals…" />}
           {stats.data && <TypeBreakdown stats={stats.data} />}
         </section>
@@ -95,7 +82,7 @@ export function DashboardPage() {
           <h2 id="recent-heading">Recent sessions</h2>
           {recent.data && recent.data.items.length > 0 && <Link to="/history">See all history</Link>}
         </div>
-        {recent.status === 'error' && <SectionError error={recent.error} onRetry={recent.reload} />}
+        {recent.status === 'error' && <RetryAlert error={recent.error} onRetry={recent.reload} />}
         {recent.status === 'loading' && !recent.data && <PageLoading label="Loading your sessions…" />}
         {recent.data && recent.data.items.length === 0 && (
           <EmptyState title="No study sessions yet">

@@ -3,16 +3,14 @@ import type { User } from '../../../shared/auth.js';
 import type { BudgetStatus, UsageReport } from '../../../shared/budget.js';
 import { budgetApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
-import { ErrorAlert } from '../../components/Alert.js';
+import { RetryAlert } from '../../components/Alert.js';
 import { BudgetAlertList } from '../../components/BudgetAlertList.js';
 import { BudgetGauge } from '../../components/BudgetGauge.js';
-import { Button } from '../../components/Button.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { Page } from '../../components/Page.js';
 import { PageLoading } from '../../components/PageLoading.js';
 import { UsageTable } from '../../components/UsageTable.js';
 import { formatUsd, purposeLabel, scopeLabel } from '../../lib/budget-format.js';
-import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { AskTutor } from './AskTutor.js';
@@ -31,17 +29,6 @@ function BudgetCard({ status, viewer }: { status: BudgetStatus; viewer: User }) 
       </div>
       <BudgetGauge status={status} labelledBy={headingId} viewerZone={viewer.timezone} />
     </section>
-  );
-}
-
-function LoadError({ error, reload }: { error: unknown; reload: () => void }) {
-  return (
-    <ErrorAlert>
-      <span>{errorMessage(error)}</span>{' '}
-      <Button variant="secondary" size="small" onClick={reload}>
-        Try again
-      </Button>
-    </ErrorAlert>
   );
 }
 
@@ -94,7 +81,7 @@ export function UsagePage() {
     <Page title="Usage & budget" description="What the AI tutor has cost you, and how much of your budget is left.">
       <div className="usage-grid">
         <div>
-          {status.status === 'error' && <LoadError error={status.error} reload={status.reload} />}
+          {status.status === 'error' && <RetryAlert error={status.error} onRetry={status.reload} />}
           {status.status === 'loading' && !status.data && <PageLoading label="Loading your budget…" />}
           {status.data && budgets.length === 0 && (
             <section className="card section" aria-labelledby="budget-none-heading">
@@ -121,7 +108,7 @@ export function UsagePage() {
             </p>
           )}
         </div>
-        {daily.status === 'error' && <LoadError error={daily.error} reload={daily.reload} />}
+        {daily.status === 'error' && <RetryAlert error={daily.error} onRetry={daily.reload} />}
         {daily.status === 'loading' && !daily.data && <PageLoading label="Loading your usage…" />}
         {daily.data &&
           (daily.data.totals.calls === 0 ? (
@@ -135,12 +122,12 @@ export function UsagePage() {
 
       <div className="stats-grid">
         <div>
-          {purposes.status === 'error' && <LoadError error={purposes.error} reload={purposes.reload} />}
+          {purposes.status === 'error' && <RetryAlert error={purposes.error} onRetry={purposes.reload} />}
           {purposes.data && <PurposeSection report={purposes.data} />}
         </div>
         <section className="card section" aria-labelledby="alerts-heading">
           <h2 id="alerts-heading">Alerts</h2>
-          {alerts.status === 'error' && <LoadError error={alerts.error} reload={alerts.reload} />}
+          {alerts.status === 'error' && <RetryAlert error={alerts.error} onRetry={alerts.reload} />}
           {alerts.data && (
             <BudgetAlertList
               alerts={alerts.data}
