@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type { UserBudgetResponse } from '../../../shared/budget.js';
 import { adminApi } from '../../api/client.js';
 import { useUser } from '../../auth/AuthProvider.js';
@@ -14,6 +14,7 @@ import { PageLoading } from '../../components/PageLoading.js';
 import { BUDGET_MODE_LABELS, BUDGET_PERIOD_LABELS, formatInstant, formatUsd } from '../../lib/budget-format.js';
 import { errorMessage } from '../../lib/form-errors.js';
 import { formatCount } from '../../lib/format.js';
+import { useDebouncedSearch } from '../../lib/use-debounced-search.js';
 import { usePagedQuery } from '../../lib/use-paged-query.js';
 import { useQuery } from '../../lib/use-query.js';
 import { EditBudgetDialog, ResetBudgetDialog, ResetHistoryDialog, userName } from './UserBudgetDialogs.js';
@@ -33,16 +34,13 @@ function describeBudget(entry: UserBudgetResponse): string {
 }
 
 const USER_PAGE_SIZE = 20;
-const SEARCH_DELAY_MS = 300;
 
 /**
  * Picks someone to give a budget: any account, found by part of the email or name, newest first. Someone who
  * has a budget already is offered too (marked), and picking them edits it.
  */
 function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; withBudget: Set<string> }) {
-  const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
-  const searchTimer = useRef<number | undefined>(undefined);
   const {
     first,
     items: users,
@@ -54,6 +52,10 @@ function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; w
   } = usePagedQuery(`admin-users:${q}`, (cursor) =>
     adminApi.users({ q: q || undefined, limit: USER_PAGE_SIZE, cursor }),
   );
+  const search = useDebouncedSearch('', (query) => {
+    reset();
+    setQ(query);
+  });
   const [picked, setPicked] = useState('');
 
   const selected = users.some((u) => u.id === picked) ? picked : (users[0]?.id ?? '');
@@ -67,18 +69,6 @@ function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; w
         : nextCursor
           ? `Showing the ${formatCount(users.length, 'newest user', 'newest users')}${q ? ' that match' : ''}.`
           : `${formatCount(users.length, 'user', 'users')}${q ? (users.length === 1 ? ' matches' : ' match') : ''}, that’s all of them.`;
-
-  const searchNow = (value: string) => {
-    window.clearTimeout(searchTimer.current);
-    reset();
-    setQ(value.trim());
-  };
-  const onSearch = (value: string) => {
-    setSearch(value);
-    window.clearTimeout(searchTimer.current);
-    searchTimer.current = window.setTimeout(() => searchNow(value), SEARCH_DELAY_MS);
-  };
-  useEffect(() => () => window.clearTimeout(searchTimer.current), []);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -94,7 +84,7 @@ function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; w
         aria-label="Find a user"
         onSubmit={(e) => {
           e.preventDefault();
-          searchNow(search);
+          search.now();
         }}
       >
         <FormField label="Find a user" hint="Part of an email address or a name.">
@@ -103,10 +93,10 @@ function AddBudget({ onPick, withBudget }: { onPick: (userId: string) => void; w
               {...control}
               name="q"
               type="search"
-              value={search}
+              value={search.text}
               maxLength={200}
               autoComplete="off"
-              onChange={(e) => onSearch(e.target.value)}
+              onChange={(e) => search.onChange(e.target.value)}
             />
           )}
         </FormField>

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Card, CardState } from '../../../shared/cards.js';
 import { TARGET_LANGUAGES, type TargetLanguage } from '../../../shared/languages.js';
@@ -16,13 +16,13 @@ import { useSearchParamFilters } from '../../components/search-param-filters.js'
 import { errorMessage } from '../../lib/form-errors.js';
 import { CARD_STATE_LABELS, CARD_STATE_LIST, formatCount } from '../../lib/format.js';
 import { pick } from '../../lib/scenario-format.js';
+import { useDebouncedSearch } from '../../lib/use-debounced-search.js';
 import { useQuery } from '../../lib/use-query.js';
 import { AddCardForm } from './AddCardForm.js';
 import { CardList } from './CardList.js';
 import { EditCardDialog } from './EditCardDialog.js';
 
 const PAGE_SIZE = 20;
-const SEARCH_DELAY_MS = 300;
 
 type Filters = Pick<ListCardsParams, 'q' | 'language' | 'state' | 'suspended'>;
 
@@ -64,8 +64,6 @@ export function CardsPage() {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<string | null>(null);
-  const [search, setSearch] = useState(filters.q ?? '');
-  const searchTimer = useRef<number | undefined>(undefined);
 
   const [editing, setEditing] = useState<Card | null>(null);
   const [deleting, setDeleting] = useState<Card | null>(null);
@@ -98,16 +96,11 @@ export function CardsPage() {
     setLoaded(null);
     filterState.setFilter(name, value);
   };
+  const search = useDebouncedSearch(filters.q ?? '', (q) => setFilter('q', q));
   const clear = () => {
-    window.clearTimeout(searchTimer.current);
-    setSearch('');
+    search.clear();
     setLoaded(null);
     filterState.clear();
-  };
-  const onSearch = (value: string) => {
-    setSearch(value);
-    window.clearTimeout(searchTimer.current);
-    searchTimer.current = window.setTimeout(() => setFilter('q', value.trim()), SEARCH_DELAY_MS);
   };
 
   const loadMore = async () => {
@@ -193,14 +186,13 @@ export function CardsPage() {
               {...control}
               name="q"
               type="search"
-              value={search}
+              value={search.text}
               placeholder="Term, translation or context"
               autoComplete="off"
-              onChange={(e) => onSearch(e.target.value)}
+              onChange={(e) => search.onChange(e.target.value)}
               onKeyDown={(e) => {
                 if (e.key === 'Enter') {
-                  window.clearTimeout(searchTimer.current);
-                  setFilter('q', search.trim());
+                  search.now();
                 }
               }}
             />
