@@ -8,7 +8,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './load.mjs';
-import { seedLearningSessions, seedUserWithToken, tempDatabase } from './seed.mjs';
+import { seedLearningSessions, seedUserWithToken } from './seed.mjs';
+import { tempSqlite } from './figures.mjs';
 import { startApp, startServer, stopAll } from './servers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,7 +61,7 @@ try {
   }
 
   console.log('\nthe built app (one user with 100 completed sessions):');
-  const database = tempDatabase('layers');
+  const database = tempSqlite('layers');
   try {
     const { userId, token } = await seedUserWithToken(database.url);
     seedLearningSessions(database.file, { measuredUserId: userId, users: 1, sessionsPerUser: 100 });

@@ -8,7 +8,8 @@
 import SQLite from 'better-sqlite3';
 import { buildServices } from '../dist/server/app.js';
 import { loadConfig } from '../dist/server/config.js';
-import { seedLearningSessions, seedUserWithToken, tempDatabase } from './seed.mjs';
+import { seedLearningSessions, seedUserWithToken } from './seed.mjs';
+import { tempSqlite } from './figures.mjs';
 
 const ITERATIONS = Number(process.env.LAYERS_ITERATIONS ?? 5000);
 
@@ -158,7 +159,7 @@ function printStatements(rows) {
 
 const seededFile = process.argv[2];
 console.log(`${ITERATIONS} calls each, one at a time, in-process (no HTTP)\n`);
-const fresh = tempDatabase('layers');
+const fresh = tempSqlite('layers');
 try {
   console.log('fresh database (lifecycle):');
   const rows = await serviceLayer(fresh.url, 'fresh');
@@ -170,7 +171,7 @@ if (seededFile) {
   console.log(`\nseeded database ${seededFile}:`);
   await serviceLayer(`sqlite:${seededFile}`, 'seeded');
 } else if (process.env.LAYERS_SEED === '1') {
-  const seeded = tempDatabase('layers-seeded');
+  const seeded = tempSqlite('layers-seeded');
   try {
     const { userId } = await seedUserWithToken(seeded.url);
     seedLearningSessions(seeded.file, { measuredUserId: userId });

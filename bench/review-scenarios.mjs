@@ -21,7 +21,8 @@ import {
   sm2Predictions,
   TRUE_PARAMETERS,
 } from './review-quality.mjs';
-import { seedUserWithToken, tempDatabase } from './seed.mjs';
+import { seedUserWithToken } from './seed.mjs';
+import { tempSqlite } from './figures.mjs';
 import { explainQueueQueries, REVIEW_SEED, seedReviewHistory } from './seed-review.mjs';
 import { startApp } from './servers.mjs';
 
@@ -33,7 +34,7 @@ const json = { 'content-type': 'application/json' };
 
 /** Seeds the heavy learner once and runs the `queue` and/or `answer` scenarios against one app server. */
 export async function queueAndAnswerScenarios({ settings, nodeArgs, queue, answer }) {
-  const database = tempDatabase('review');
+  const database = tempSqlite('review');
   try {
     const { userId, token } = await seedUserWithToken(database.url);
     log(
@@ -136,7 +137,7 @@ async function answerScenario(server, headers, settings, dueReviewIds) {
  * evaluating defaults and fit on the later 20 %, and (when adopted) fitting again on all of them and saving.
  */
 export async function optimizerScenario({ nodeArgs }) {
-  const database = tempDatabase('optimizer');
+  const database = tempSqlite('optimizer');
   try {
     const { userId, token } = await seedUserWithToken(database.url);
     const sim = simulateLearner({ reviews: OPTIMIZER_REVIEWS, seed: 11 });

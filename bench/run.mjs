@@ -27,7 +27,8 @@ import SQLite from 'better-sqlite3';
 import { numberFromEnv } from './build.mjs';
 import { measure } from './load.mjs';
 import { optimizerScenario, qualityScenario, queueAndAnswerScenarios, REVIEW_TARGETS } from './review-scenarios.mjs';
-import { explainListQuery, seedLearningSessions, seedUserWithToken, tempDatabase } from './seed.mjs';
+import { explainListQuery, seedLearningSessions, seedUserWithToken } from './seed.mjs';
+import { tempSqlite } from './figures.mjs';
 import { LOG_LEVEL, startApp, startServer, stopAll } from './servers.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,7 +69,7 @@ async function floorScenario() {
 }
 
 async function lifecycleScenario() {
-  const database = tempDatabase('lifecycle');
+  const database = tempSqlite('lifecycle');
   try {
     const { token } = await seedUserWithToken(database.url);
     const server = await startApp({ databaseUrl: database.url, nodeArgs });
@@ -145,7 +146,7 @@ async function checkLifecycleOnce(url, headers) {
 }
 
 async function listScenario() {
-  const database = tempDatabase('list');
+  const database = tempSqlite('list');
   try {
     const { userId, token } = await seedUserWithToken(database.url);
     log(

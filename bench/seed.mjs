@@ -3,9 +3,6 @@
 // its API token are made by the built AuthService, so the token resolves exactly as a real one does. Only the bulk
 // rows (the other users and the million learning sessions) are written with raw prepared statements, because
 // going through the service one row at a time would take minutes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { prng } from './figures.mjs';
 import { buildServices } from '../dist/server/app.js';
@@ -16,24 +13,6 @@ const LANGUAGES = ['es', 'fr', 'de', 'it', 'pt', 'en'];
 const DAY_MS = 86_400_000;
 /** Seeded sessions start within this many days before the seeding run. */
 const HISTORY_DAYS = 365;
-
-const tempDirs = new Set();
-// Also on Ctrl-C or a crash: the seeded database is 400+ MiB.
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh directory for one scenario's database; `remove()` deletes it (with the WAL and SHM files). */
-export function tempDatabase(label) {
-  const dir = mkdtempSync(join(tmpdir(), `tutor-bench-${label}-`));
-  tempDirs.add(dir);
-  const file = join(dir, 'tutor.db');
-  const remove = () => {
-    rmSync(dir, { recursive: true, force: true });
-    tempDirs.delete(dir);
-  };
-  return { dir, file, url: `sqlite:${file}`, remove };
-}
 
 /**
  * Migrates the database at `url` and creates one learner with an API token through the built services.
